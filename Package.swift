@@ -1,0 +1,51 @@
+// swift-tools-version:5.10
+import PackageDescription
+
+let package = Package(
+    name: "ntsbuild",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "ntsbuild", targets: ["ntsbuild"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config.
+        .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
+        .systemLibrary(name: "CSndfile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // FFmpeg: a small C target, because its function-like macros (AVERROR, ...) do not import.
+        .target(
+            name: "CFFmpeg",
+            linkerSettings: [
+                .linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("swscale"),
+                .linkedLibrary("swresample"), .linkedLibrary("avutil"),
+            ]
+        ),
+
+        // Domain-free build engine.
+        .target(name: "Graph", dependencies: ["CXXHash"]),
+        // The album domain: config, audio, features, controller, generator, encoder, album.
+        .target(
+            name: "Nodes",
+            dependencies: [
+                "Graph", "CSndfile", "CFFTW", "COpenBLAS", "CFFmpeg",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The command line only.
+        .executableTarget(
+            name: "ntsbuild",
+            dependencies: ["Graph", "Nodes", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        .testTarget(name: "GraphTests", dependencies: ["Graph"]),
+        .testTarget(name: "NodesTests", dependencies: ["Nodes", "Graph"]),
+        .testTarget(name: "CLITests", dependencies: ["Nodes"]),
+    ]
+)

@@ -1,0 +1,110 @@
+import CSndfile
+import Foundation
+
+/// A sound file opened for streaming through libsndfile (WAV, FLAC, OGG/Vorbis, Opus, MP3, ...).
+/// Reads interleaved float32 blocks; never loads the whole file unless asked to.
+public final class AudioFile {
+    public let path: String
+    public let sampleRate: Int
+    public let channels: Int
+    /// Length in sample frames (one frame = one sample per channel).
+    public let frameCount: Int
+    private var handle: OpaquePointer?
+
+    public init(path: String) throws {
+        self.path = path
+        guard FileManager.default.fileExists(atPath: path) else { throw AudioError.missing(file: path) }
+        var info = SF_INFO()
+        guard let h = sf_open(path, Int32(SFM_READ), &info) else {
+            let reason = String(cString: sf_strerror(nil))
+            throw AudioError.unreadable(file: path, reason: reason)
+        }
+        guard info.samplerate > 0, info.channels > 0 else {
+            sf_close(h)
+            throw AudioError.unreadable(file: path, reason: "no audio stream (sample rate \(info.samplerate), \(info.channels) channels)")
+        }
+        handle = h
+        sampleRate = Int(info.samplerate)
+        channels = Int(info.channels)
+        frameCount = Int(info.frames)
+        // Normalise integer formats to [-1, 1] and clip floats that exceed it when read as float.
+        sf_command(h, Int32(SFC_SET_NORM_FLOAT), nil, Int32(SF_TRUE))
+    }
+
+    deinit { if let h = handle { sf_close(h) } }
+
+    public var duration: Double { Double(frameCount) / Double(sampleRate) }
+
+    /// Moves the read position to sample frame `frame`.
+    public func seek(toFrame frame: Int) throws {
+        guard sf_seek(handle, sf_count_t(frame), SEEK_SET) >= 0 else {
+            throw AudioError.unreadable(file: path, reason: "cannot seek to frame \(frame)")
+        }
+    }
+
+    /// Reads up to `frames` sample frames, interleaved; fewer at the end of the file, empty when done.
+    /// Non-finite samples (NaN/Inf in float files) are replaced by silence so they never reach the math.
+    public func readInterleaved(frames: Int) throws -> [Float] {
+        var buffer = [Float](repeating: 0, count: frames * channels)
+        let got = buffer.withUnsafeMutableBufferPointer { sf_readf_float(handle, $0.baseAddress, sf_count_t(frames)) }
+        if got < 0 { throw AudioError.unreadable(file: path, reason: String(cString: sf_strerror(handle))) }
+        if sf_error(handle) != 0 && got == 0 {
+            throw AudioError.unreadable(file: path, reason: String(cString: sf_strerror(handle)))
+        }
+        buffer.removeLast((frames - Int(got)) * channels)
+        for i in buffer.indices where !buffer[i].isFinite { buffer[i] = 0 }
+        return buffer
+    }
+
+    /// Reads up to `frames` sample frames mixed down to mono (mean of the channels).
+    public func readMono(frames: Int) throws -> [Float] {
+        let interleaved = try readInterleaved(frames: frames)
+        if channels == 1 { return interleaved }
+        let n = interleaved.count / channels
+        var mono = [Float](repeating: 0, count: n)
+        let scale = 1 / Float(channels)
+        interleaved.withUnsafeBufferPointer { src in
+            for i in 0..<n {
+                var sum: Float = 0
+                for c in 0..<channels { sum += src[i * channels + c] }
+                mono[i] = sum * scale
+            }
+        }
+        return mono
+    }
+}
+
+/// The part of an audio file a track uses, in sample frames, after applying `trim`.
+public struct AudioSpan: Equatable, Sendable {
+    public var start: Int
+    public var end: Int
+    public var count: Int { end - start }
+
+    /// `trimStart`/`trimEnd` in seconds; `trimEnd == nil` means the end of the file.
+    public init(file: AudioFile, trimStart: Double, trimEnd: Double?) throws {
+        let total = file.frameCount
+        let s = Int((trimStart * Double(file.sampleRate)).rounded())
+        let e = trimEnd.map { Int(($0 * Double(file.sampleRate)).rounded()) } ?? total
+        start = max(0, min(s, total))
+        end = max(start, min(e, total))
+        guard end > start else {
+            throw AudioError.empty(file: file.path, reason: total == 0 ? "the file has no samples" : "trim \(trimStart)..\(trimEnd.map { String($0) } ?? "end") leaves no audio")
+        }
+    }
+
+    public var description: String { "\(start)..<\(end)" }
+}
+
+public enum AudioError: Error, CustomStringConvertible {
+    case missing(file: String)
+    case unreadable(file: String, reason: String)
+    case empty(file: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .missing(let file): return "\(file): audio file not found"
+        case .unreadable(let file, let reason): return "\(file): cannot decode audio: \(reason)"
+        case .empty(let file, let reason): return "\(file): no audio to render: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,73 @@
+/// The typed sections of a resolved configuration. Property names map to the Buildfile's
+/// snake_case keys (`wanderSeed` ↔ `controller.wander_seed`) through the snake-case coding
+/// strategy used by `ConfigCoding`. Each recipe's `Params` is made of exactly the sections
+/// (or fields) it reads, so its key changes only when those do.
+
+public struct OutputConfig: Codable, Equatable, Sendable {
+    public var width: Int = 1280
+    public var height: Int = 720
+    public var fps: Int = 30
+}
+
+public struct FeaturesConfig: Codable, Equatable, Sendable {
+    public var nFft: Int = 2048
+    public var melBands: Int = 32
+}
+
+public struct ControllerConfig: Codable, Equatable, Sendable {
+    public var latentDim: Int = 8
+    public var wanderSeed: Int = 42
+    public var pulse: Double = 0.6
+    public var motion: Double = 0.4
+    public var smoothing: Double = 0.8
+    /// Path of the anchor file, relative to the Buildfile; nil for seeded anchors.
+    public var anchors: String? = "models/meta.json"
+}
+
+public struct GeneratorConfig: Codable, Equatable, Sendable {
+    public var kind: String = "cppn"
+    public var hidden: Int = 32
+    public var layers: Int = 4
+    public var seed: Int = 1
+    /// Path of a safetensors style file, relative to the Buildfile; nil for a seeded style.
+    public var weights: String? = nil
+    public var renderScale: Double = 0.5
+}
+
+public struct PostFXConfig: Codable, Equatable, Sendable {
+    public var toneCurve: String = "filmlog"
+    public var vignette: Double = 0.3
+    public var chromaShift: Double = 0.0
+    public var trails: Bool = false
+    public var grain: Double = 0.0
+    public var flash: Double = 0.0
+}
+
+public struct EncoderConfig: Codable, Equatable, Sendable {
+    public var crf: Int = 18
+    public var preset: String = "medium"
+    public var audioBitrate: String = "192k"
+    /// Fixed, never taken from the machine, so the bytes do not depend on where they were made.
+    public var threads: Int = 2
+}
+
+public struct ShardsConfig: Codable, Equatable, Sendable {
+    public var frames: Int = 120
+}
+
+public struct CutConfig: Codable, Equatable, Sendable {
+    public var crossfade: Double = 0.0
+    public var chapters: Bool = true
+}
+
+/// Everything that can be configured per track (the album-level keys live in `AlbumSpec`).
+public struct TrackConfig: Codable, Equatable, Sendable {
+    public var output = OutputConfig()
+    public var features = FeaturesConfig()
+    public var controller = ControllerConfig()
+    public var generator = GeneratorConfig()
+    public var postfx = PostFXConfig()
+    public var encoder = EncoderConfig()
+    public var shards = ShardsConfig()
+    public init() {}
+}
