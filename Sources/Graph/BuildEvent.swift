@@ -1,0 +1,53 @@
+/// What happens to a node during a build, for progress displays and the `--json` stream.
+public enum BuildEvent: Sendable {
+    case started(NodeID, reasons: [Reason], workUnits: Int)
+    case progress(NodeID, done: Int, total: Int)
+    case built(NodeID, output: Digest, seconds: Double)
+    case reused(NodeID, output: Digest)
+    case wouldRun(NodeID, reasons: [Reason])
+    case failed(NodeID, message: String)
+    case skipped(NodeID, because: NodeID)
+}
+
+/// Receives events; the engine serialises the calls, so an observer needs no lock of its own.
+public protocol BuildObserver: AnyObject {
+    func handle(_ event: BuildEvent)
+}
+
+public enum NodeStatus: String, Codable, Sendable {
+    case built, reused, wouldRun = "would-run", failed, skipped
+}
+
+/// The outcome of one node in one build.
+public struct NodeResult: Sendable {
+    public var id: NodeID
+    public var status: NodeStatus
+    public var key: Digest?
+    public var output: Digest?
+    public var seconds: Double
+    public var reasons: [Reason]
+    public var message: String?
+}
+
+public struct BuildResult: Sendable {
+    /// In the order the nodes finished.
+    public var nodes: [NodeResult]
+    public var wallSeconds: Double
+    public var interrupted: Bool
+
+    public var failures: [NodeResult] { nodes.filter { $0.status == .failed } }
+    public func count(_ status: NodeStatus) -> Int { nodes.filter { $0.status == status && !$0.id.isFile }.count }
+    public func result(for id: NodeID) -> NodeResult? { nodes.first { $0.id == id } }
+}
+
+public struct BuildOptions: Sendable {
+    public var jobs: Int
+    public var dryRun: Bool
+    public var keepGoing: Bool
+
+    public init(jobs: Int, dryRun: Bool = false, keepGoing: Bool = false) {
+        self.jobs = max(1, jobs)
+        self.dryRun = dryRun
+        self.keepGoing = keepGoing
+    }
+}

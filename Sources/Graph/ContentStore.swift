@@ -1,0 +1,48 @@
+import Foundation
+
+/// Content-addressed store: every output lives under `objects/ab/<digest>` named by its own
+/// XXH3-128 hash. Objects are immutable; a new one is written to a temporary file and renamed
+/// into place, so a crash never leaves a partial object under a real name.
+public struct ContentStore: Sendable {
+    public let directory: String
+    let fs: FileSystem
+
+    public init(directory: String, fs: FileSystem) {
+        self.directory = directory
+        self.fs = fs
+    }
+
+    public func path(of digest: Digest) -> String {
+        let hex = digest.hex
+        return "\(directory)/\(hex.prefix(2))/\(hex)"
+    }
+
+    public func contains(_ digest: Digest) -> Bool { fs.exists(path(of: digest)) }
+
+    /// Size in bytes, or nil when the object is absent.
+    public func size(of digest: Digest) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: path(of: digest))[.size] as? NSNumber)?.intValue
+    }
+
+    /// Hashes a finished file and moves it into the store. Returns its digest.
+    public func insert(fileAt source: String) throws -> Digest {
+        let digest = try Hasher128.hashFile(atPath: source)
+        let target = path(of: digest)
+        if fs.exists(target) {
+            try fs.remove(source)
+        } else {
+            try fs.makeDirectory((target as NSString).deletingLastPathComponent)
+            try fs.moveIntoPlace(source, to: target)
+        }
+        return digest
+    }
+
+    /// Re-hashes an object; a corrupt one is removed so that it gets rebuilt.
+    public func verify(_ digest: Digest) throws -> Bool {
+        let p = path(of: digest)
+        guard fs.exists(p) else { return false }
+        if try Hasher128.hashFile(atPath: p) == digest { return true }
+        try fs.remove(p)
+        return false
+    }
+}

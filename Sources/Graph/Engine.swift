@@ -1,0 +1,270 @@
+import Foundation
+
+/// Runs a build: walks the closure of the targets inputs-first, computes each node's key from its
+/// inputs' *output* digests (so an input rebuilt to identical bytes stops the rebuild: early
+/// cutoff), reuses what the action cache has, and runs the rest on `jobs` worker threads,
+/// longest remaining path first.
+public final class Engine: @unchecked Sendable {
+    public let projectRoot: String
+    public let cacheDirectory: String
+    public let store: ContentStore
+    public let actions: ActionCache
+    public let traces: TraceStore
+    public let stats: StatCache
+    let fs: FileSystem
+    private let cancelLock = NSLock()
+    private var cancelRequested = false
+
+    public init(projectRoot: String, cacheDirectory: String, fs: FileSystem = LocalFileSystem()) {
+        self.projectRoot = projectRoot
+        self.cacheDirectory = cacheDirectory
+        self.fs = fs
+        store = ContentStore(directory: cacheDirectory + "/objects", fs: fs)
+        actions = ActionCache(directory: cacheDirectory + "/actions", fs: fs)
+        traces = TraceStore(directory: cacheDirectory + "/traces", fs: fs)
+        stats = StatCache(path: cacheDirectory + "/stat.json", fs: fs)
+    }
+
+    /// Stop launching new nodes; running ones are asked to stop through `BuildContext.isCancelled`.
+    public func cancel() {
+        cancelLock.lock()
+        cancelRequested = true
+        cancelLock.unlock()
+    }
+
+    public var isCancelled: Bool {
+        cancelLock.lock()
+        defer { cancelLock.unlock() }
+        return cancelRequested
+    }
+
+    /// The absolute path of a source file named relative to the project root.
+    public func sourcePath(_ relative: String) -> String {
+        relative.hasPrefix("/") ? relative : projectRoot + "/" + relative
+    }
+
+    public func build(_ graph: BuildGraph, targets: [NodeID], options: BuildOptions, observer: BuildObserver? = nil) throws -> BuildResult {
+        let order = try graph.closure(of: targets)
+        try fs.makeDirectory(cacheDirectory + "/tmp")
+        let start = Date()
+        let run = Run(engine: self, graph: graph, order: order, options: options, observer: observer)
+        let workers = (0..<min(options.jobs, max(1, order.count))).map { _ in
+            Thread { run.work() }
+        }
+        for w in workers {
+            w.stackSize = 8 << 20
+            w.start()
+        }
+        run.waitUntilDone()
+        if !options.dryRun { try stats.save() }
+        return BuildResult(nodes: run.results, wallSeconds: Date().timeIntervalSince(start), interrupted: isCancelled)
+    }
+}
+
+/// The mutable state of one build, shared by the worker threads under one condition lock.
+private final class Run: @unchecked Sendable {
+    let engine: Engine
+    let graph: BuildGraph
+    let options: BuildOptions
+    let observer: BuildObserver?
+    let observerLock = NSLock()
+    let condition = NSCondition()
+
+    var dependents: [NodeID: [NodeID]] = [:]
+    var pendingInputs: [NodeID: Int] = [:]
+    var priority: [NodeID: Int] = [:]
+    var ready: [NodeID] = []
+    var outputs: [NodeID: Digest] = [:]
+    var keys: [NodeID: Digest] = [:]
+    var statuses: [NodeID: NodeStatus] = [:]
+    var results: [NodeResult] = []
+    var remaining: Int
+    var running = 0
+    var stopLaunching = false
+    var finishedWorkers = 0
+    let workerCount: Int
+
+    init(engine: Engine, graph: BuildGraph, order: [NodeID], options: BuildOptions, observer: BuildObserver?) {
+        self.engine = engine
+        self.graph = graph
+        self.options = options
+        self.observer = observer
+        remaining = order.count
+        workerCount = min(options.jobs, max(1, order.count))
+        for id in order {
+            let inputs = Set(graph.inputs(of: id))
+            pendingInputs[id] = inputs.count
+            for input in inputs { dependents[input, default: []].append(id) }
+        }
+        // Critical path first: a node's priority is its own work plus the longest chain of work
+        // that waits on it.
+        for id in order.reversed() {
+            let own = graph.recipes[id]?.workUnits ?? 0
+            priority[id] = own + (dependents[id]?.compactMap { priority[$0] }.max() ?? 0)
+        }
+        ready = order.filter { pendingInputs[$0] == 0 }
+    }
+
+    func emit(_ event: BuildEvent) {
+        guard let observer else { return }
+        observerLock.lock()
+        observer.handle(event)
+        observerLock.unlock()
+    }
+
+    func waitUntilDone() {
+        condition.lock()
+        while finishedWorkers < workerCount { condition.wait() }
+        condition.unlock()
+    }
+
+    func work() {
+        condition.lock()
+        while true {
+            if remaining == 0 || ((stopLaunching || engine.isCancelled) && running == 0) { break }
+            if stopLaunching || engine.isCancelled || ready.isEmpty {
+                condition.wait()
+                continue
+            }
+            let index = ready.indices.max { (priority[ready[$0]]!, ready[$1]) < (priority[ready[$1]]!, ready[$0]) }!
+            let id = ready.remove(at: index)
+            running += 1
+            let inputs = graph.inputs(of: id)
+            let blocked = inputs.first { statuses[$0] == .failed || statuses[$0] == .skipped }
+            let inputDigests = Dictionary(uniqueKeysWithValues: Set(inputs).map { ($0, outputs[$0]) })
+            let inputKeys = Dictionary(uniqueKeysWithValues: Set(inputs).map { ($0, keys[$0]) })
+            condition.unlock()
+
+            let result: NodeResult
+            if let blocked {
+                result = NodeResult(id: id, status: .skipped, seconds: 0, reasons: [], message: "input \(blocked) failed")
+                emit(.skipped(id, because: blocked))
+            } else {
+                result = process(id, inputDigests: inputDigests, inputKeys: inputKeys)
+            }
+
+            condition.lock()
+            running -= 1
+            remaining -= 1
+            statuses[id] = result.status
+            outputs[id] = result.output
+            keys[id] = result.key
+            if !id.isFile || result.status == .failed { results.append(result) }
+            if result.status == .failed && !options.keepGoing { stopLaunching = true }
+            for d in dependents[id] ?? [] {
+                pendingInputs[d]! -= 1
+                if pendingInputs[d] == 0 { ready.append(d) }
+            }
+            condition.broadcast()
+        }
+        finishedWorkers += 1
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    // MARK: - One node
+
+    func process(_ id: NodeID, inputDigests: [NodeID: Digest?], inputKeys: [NodeID: Digest?]) -> NodeResult {
+        if let path = id.filePath { return hashSource(id, path: path) }
+        let recipe = graph.recipes[id]!
+        do {
+            return try make(recipe, inputDigests: inputDigests, inputKeys: inputKeys)
+        } catch {
+            let message = String(describing: error)
+            emit(.failed(id, message: message))
+            return NodeResult(id: id, status: .failed, seconds: 0, reasons: [], message: message)
+        }
+    }
+
+    func hashSource(_ id: NodeID, path: String) -> NodeResult {
+        do {
+            guard let digest = try engine.stats.digest(key: path, absolutePath: engine.sourcePath(path)) else {
+                throw GraphError.missingSource(id, path: path)
+            }
+            return NodeResult(id: id, status: .reused, output: digest, seconds: 0, reasons: [])
+        } catch {
+            let message = String(describing: error)
+            emit(.failed(id, message: message))
+            return NodeResult(id: id, status: .failed, seconds: 0, reasons: [], message: message)
+        }
+    }
+
+    func make(_ recipe: any Recipe, inputDigests: [NodeID: Digest?], inputKeys: [NodeID: Digest?]) throws -> NodeResult {
+        let id = recipe.id
+        let kind = type(of: recipe).kind
+        let version = type(of: recipe).version
+        let params = try CanonicalParams.flatten(recipe.params)
+        var known: [String: Digest] = [:]
+        var labels: [String: String] = [:]
+        var unknown: [NodeID] = []
+        for (input, digest) in inputDigests {
+            if let digest { known[input.raw] = digest } else { unknown.append(input) }
+            if let label = graph.recipes[input]?.label { labels[input.raw] = label }
+        }
+        let previous = engine.traces.load(id)
+
+        // Dry run with an input that would be rebuilt: its new output, and so this key, is unknown.
+        if !unknown.isEmpty {
+            var reasons = unknown.sorted().map { Reason.inputWillRebuild(id: $0, label: labels[$0.raw]) }
+            if let previous {
+                reasons += Explanation.reasons(previous: previous, kind: kind, version: version, params: params, inputs: known, labels: labels)
+                    .filter { if case .inputChanged(_, _, _, nil) = $0 { return false } else { return true } }
+            }
+            emit(.wouldRun(id, reasons: reasons))
+            return NodeResult(id: id, status: .wouldRun, seconds: 0, reasons: reasons)
+        }
+
+        let key = ActionKey.compute(kind: kind, version: version, params: params, inputs: known)
+        if let record = engine.actions.lookup(key), engine.store.size(of: record.output) == record.size {
+            if !options.dryRun && previous?.key != key {
+                try engine.traces.save(Trace(kind: kind, version: version, key: key, params: params, inputs: known, output: record.output, seconds: record.seconds), for: id)
+            }
+            emit(.reused(id, output: record.output))
+            return NodeResult(id: id, status: .reused, key: key, output: record.output, seconds: 0, reasons: [])
+        }
+
+        var reasons = Explanation.reasons(previous: previous, kind: kind, version: version, params: params, inputs: known, labels: labels)
+        if reasons.isEmpty { reasons = previous?.key == key ? [.outputMissing] : [.neverBuilt] }
+        if options.dryRun {
+            emit(.wouldRun(id, reasons: reasons))
+            return NodeResult(id: id, status: .wouldRun, key: key, seconds: 0, reasons: reasons)
+        }
+
+        emit(.started(id, reasons: reasons, workUnits: recipe.workUnits))
+        var paths: [NodeID: String] = [:]
+        for (input, digest) in known {
+            let node = NodeID(input)
+            if let path = node.filePath {
+                paths[node] = engine.sourcePath(path)
+            } else {
+                // Verify what we read: a corrupt object is dropped with its action record, so the
+                // next build makes it again instead of propagating it.
+                guard try engine.store.verify(digest) else {
+                    if let producerKey = inputKeys[node] ?? nil { try? engine.actions.remove(producerKey) }
+                    throw GraphError.corruptObject(digest, path: engine.store.path(of: digest))
+                }
+                paths[node] = engine.store.path(of: digest)
+            }
+        }
+        let context = BuildContext(
+            id: id, projectRoot: engine.projectRoot, inputPaths: paths, inputDigests: Dictionary(uniqueKeysWithValues: known.map { (NodeID($0.key), $0.value) }),
+            temporaryDirectory: engine.cacheDirectory + "/tmp",
+            onProgress: { [weak self] done, total in self?.emit(.progress(id, done: done, total: total)) },
+            cancelled: { [engine] in engine.isCancelled })
+        let started = Date()
+        do {
+            let produced = try recipe.make(context)
+            let output = try engine.store.insert(fileAt: produced)
+            let seconds = Date().timeIntervalSince(started)
+            context.removeTemporaries(except: nil)
+            let size = engine.store.size(of: output) ?? 0
+            try engine.actions.record(ActionRecord(output: output, size: size, seconds: seconds), for: key)
+            try engine.traces.save(Trace(kind: kind, version: version, key: key, params: params, inputs: known, output: output, seconds: seconds), for: id)
+            emit(.built(id, output: output, seconds: seconds))
+            return NodeResult(id: id, status: .built, key: key, output: output, seconds: seconds, reasons: reasons)
+        } catch {
+            context.removeTemporaries(except: nil)
+            throw error
+        }
+    }
+}

@@ -1,0 +1,23 @@
+/// Errors of the engine itself, each a one-line message naming the node or file.
+public enum GraphError: Error, CustomStringConvertible {
+    case io(path: String, reason: String)
+    case unknownNode(NodeID, suggestion: NodeID?)
+    case cycle([NodeID])
+    case missingSource(NodeID, path: String)
+    case corruptObject(Digest, path: String)
+    case nodeFailed(NodeID, message: String)
+    case interrupted
+
+    public var description: String {
+        switch self {
+        case .io(let path, let reason): return "\(path): \(reason)"
+        case .unknownNode(let id, let suggestion):
+            return "unknown target '\(id)'" + (suggestion.map { " (did you mean \($0)?)" } ?? "")
+        case .cycle(let ids): return "dependency cycle: " + ids.map(\.raw).joined(separator: " → ")
+        case .missingSource(let id, let path): return "\(path): file not found (needed by \(id))"
+        case .corruptObject(let digest, let path): return "\(path): cached object \(digest.short) is corrupt; it was dropped and will be rebuilt"
+        case .nodeFailed(let id, let message): return "\(id): \(message)"
+        case .interrupted: return "interrupted"
+        }
+    }
+}

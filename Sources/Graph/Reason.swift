@@ -1,0 +1,56 @@
+/// Why a node runs. Said the way ninja and make would, but naming what changed, old → new.
+public enum Reason: Equatable, Sendable, CustomStringConvertible {
+    case neverBuilt
+    case versionChanged(old: Int, new: Int)
+    case configChanged(key: String, old: String?, new: String?)
+    case inputFileChanged(path: String, old: Digest?, new: Digest)
+    case inputChanged(id: NodeID, label: String?, old: Digest?, new: Digest?)
+    case outputMissing
+    /// Dry run only: an input will be rebuilt, so this node may have to be too.
+    case inputWillRebuild(id: NodeID, label: String?)
+
+    public var description: String {
+        switch self {
+        case .neverBuilt: return "never built"
+        case .versionChanged(let old, let new): return "recipe version changed \(old) → \(new)"
+        case .configChanged(let key, let old, let new):
+            return "config \(key) changed \(old ?? "(unset)") → \(new ?? "(unset)")"
+        case .inputFileChanged(let path, let old, let new):
+            if let old { return "input file \(path) changed (content \(old.short) → \(new.short))" }
+            return "input file \(path) added"
+        case .inputChanged(let id, let label, let old, let new):
+            let name = label ?? id.raw
+            switch (old, new) {
+            case (nil, _): return "input \(name) added"
+            case (_, nil): return "input \(name) removed"
+            case (let o?, let n?): return "input \(name) changed (\(o.short) → \(n.short))"
+            }
+        case .outputMissing: return "output missing from the cache"
+        case .inputWillRebuild(let id, let label): return "input \(label ?? id.raw) will be rebuilt"
+        }
+    }
+}
+
+/// Diffs a node's last trace against what it would be built from now.
+public enum Explanation {
+    public static func reasons(
+        previous: Trace?, kind: String, version: Int,
+        params: [String: String], inputs: [String: Digest], labels: [String: String]
+    ) -> [Reason] {
+        guard let previous else { return [.neverBuilt] }
+        var reasons: [Reason] = []
+        if previous.version != version { reasons.append(.versionChanged(old: previous.version, new: version)) }
+        for key in Set(previous.params.keys).union(params.keys).sorted() where previous.params[key] != params[key] {
+            reasons.append(.configChanged(key: key, old: previous.params[key], new: params[key]))
+        }
+        for id in Set(previous.inputs.keys).union(inputs.keys).sorted() where previous.inputs[id] != inputs[id] {
+            let node = NodeID(id)
+            if let path = node.filePath, let new = inputs[id] {
+                reasons.append(.inputFileChanged(path: path, old: previous.inputs[id], new: new))
+            } else {
+                reasons.append(.inputChanged(id: node, label: labels[id], old: previous.inputs[id], new: inputs[id]))
+            }
+        }
+        return reasons
+    }
+}

@@ -1,0 +1,30 @@
+/// How one kind of node makes its output. The engine knows nothing else about a node.
+///
+/// The node's key is XXH3-128 over `kind`, `version`, the canonical encoding of `params`
+/// (exactly the configuration this node reads) and the output digests of `inputs`; see `ActionKey`.
+/// In the spirit of swift-llbuild2's FXKey + FXVersioning and SwiftPM's QueryEngine.
+public protocol Recipe: Sendable {
+    associatedtype Params: Encodable
+    /// The node kind, e.g. "features". Also the prefix of `id`.
+    static var kind: String { get }
+    /// Bump when the code that makes the output changes its meaning: every key of the kind changes.
+    static var version: Int { get }
+
+    var id: NodeID { get }
+    var params: Params { get }
+    /// Source files (`NodeID.file`) and other nodes whose outputs this node reads.
+    var inputs: [NodeID] { get }
+    /// Rough amount of work (e.g. frames), for progress and for ordering the critical path first.
+    var workUnits: Int { get }
+    /// A human name for what the node's output is, for explanations ("trajectory rows 840..959").
+    var label: String? { get }
+
+    /// Writes the output to a file of `context`'s choosing and returns its path; the engine
+    /// moves it into the content-addressed store.
+    func make(_ context: BuildContext) throws -> String
+}
+
+extension Recipe {
+    public var workUnits: Int { 1 }
+    public var label: String? { nil }
+}
