@@ -1,0 +1,171 @@
+import Foundation
+import Yams
+
+/// Loads Buildfile.yaml and resolves each track's configuration, lowest layer first:
+/// built-in defaults → `preset:` of the Buildfile → the Buildfile's sections → the track's own
+/// `preset` and `set` → `--preset` → `--set`.
+public enum BuildfileLoader {
+    static let topLevelKeys = ["album", "preset"]
+    static let trackKeys = ["id", "audio", "title", "preset", "trim", "set"]
+
+    public static func load(path: String, overrides: Overrides = Overrides()) throws -> Project {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        let root = (absolute as NSString).deletingLastPathComponent
+        let file = path
+        guard FileManager.default.fileExists(atPath: absolute) else {
+            throw ConfigError(SourceLocation(file: file), "Buildfile not found")
+        }
+        guard let document = try YAMLSource.load(path: absolute, displayName: file) else {
+            throw ConfigError(SourceLocation(file: file), "the Buildfile is empty")
+        }
+        var albumNode: Node?
+        var globalPreset: (String, SourceLocation)?
+        var sectionValues: [String: LocatedValue] = [:]
+        for (key, keyNode, value) in try YAMLSource.mapping(document, file, what: "the Buildfile") {
+            switch key {
+            case "album": albumNode = value
+            case "preset": globalPreset = (try presetName(value, file), YAMLSource.location(keyNode, file))
+            default:
+                guard ConfigSchema.sections.contains(key) else {
+                    let hint = ConfigSchema.suggestion(for: key, among: topLevelKeys + ConfigSchema.sections.sorted()).map { " (did you mean \($0)?)" } ?? ""
+                    throw ConfigError(YAMLSource.location(keyNode, file), "unknown key \(key)\(hint)")
+                }
+                try sectionValues.merge(YAMLSource.configValues(value, prefix: key, file: file)) { _, new in new }
+            }
+        }
+        guard let albumNode else { throw ConfigError(SourceLocation(file: file, line: 1, column: 1), "missing key album") }
+
+        let presets = PresetLibrary(root: root)
+        var base: [String: LocatedValue] = [:]
+        if let (name, location) = globalPreset { base = try presets.values(name, requestedAt: location) }
+        base.merge(sectionValues) { _, new in new }
+        var late: [String: LocatedValue] = [:]
+        for name in overrides.presets {
+            late.merge(try presets.values(name, requestedAt: SourceLocation(file: "--preset \(name)"))) { _, new in new }
+        }
+        for assignment in overrides.sets {
+            let (key, value) = try parseSet(assignment)
+            late[key] = value
+        }
+
+        var title = "Untitled"
+        var artist: String?
+        var cut = CutConfig()
+        var tracks: [TrackSpec] = []
+        for (key, keyNode, value) in try YAMLSource.mapping(albumNode, file, what: "album") {
+            let location = YAMLSource.location(value, file)
+            switch key {
+            case "title": title = try string(value, file, key: "album.title")
+            case "artist": artist = try string(value, file, key: "album.artist")
+            case "cut": cut = try parseCut(value, file)
+            case "tracks":
+                guard case .sequence(let items) = value, !items.isEmpty else {
+                    throw ConfigError(location, "album.tracks must be a non-empty list")
+                }
+                for item in items {
+                    tracks.append(try parseTrack(item, number: tracks.count + 1, file: file, root: root, base: base, late: late, presets: presets))
+                }
+            default:
+                let hint = ConfigSchema.suggestion(for: key, among: ["title", "artist", "cut", "tracks"]).map { " (did you mean album.\($0)?)" } ?? ""
+                throw ConfigError(YAMLSource.location(keyNode, file), "unknown key album.\(key)\(hint)")
+            }
+        }
+        guard !tracks.isEmpty else { throw ConfigError(YAMLSource.location(albumNode, file), "album.tracks is missing") }
+        var seen = Set<String>()
+        for t in tracks where !seen.insert(t.id).inserted {
+            throw ConfigError(SourceLocation(file: file), "track id '\(t.id)' is used twice")
+        }
+        return Project(root: root, buildfile: absolute, title: title, artist: artist, tracks: tracks, cut: cut)
+    }
+
+    static func parseTrack(_ node: Node, number: Int, file: String, root: String, base: [String: LocatedValue],
+                           late: [String: LocatedValue], presets: PresetLibrary) throws -> TrackSpec {
+        var id: String?, audio: String?, title: String?
+        var trimStart = 0.0
+        var trimEnd: Double?
+        var own: [String: LocatedValue] = [:]
+        var ownPreset: [String: LocatedValue] = [:]
+        for (key, keyNode, value) in try YAMLSource.mapping(node, file, what: "a track") {
+            switch key {
+            case "id":
+                let text = try string(value, file, key: "id")
+                guard text.range(of: "^[a-z0-9-]+$", options: .regularExpression) != nil else {
+                    throw ConfigError(YAMLSource.location(value, file), "track id '\(text)' must match [a-z0-9-]+")
+                }
+                id = text
+            case "audio": audio = try string(value, file, key: "audio")
+            case "title": title = try string(value, file, key: "title")
+            case "preset": ownPreset = try presets.values(try presetName(value, file), requestedAt: YAMLSource.location(value, file))
+            case "set": own = try YAMLSource.configValues(value, prefix: "", file: file)
+            case "trim":
+                for (tk, tkNode, tv) in try YAMLSource.mapping(value, file, what: "trim") {
+                    let v = try YAMLSource.value(tv, file)
+                    let loc = YAMLSource.location(tv, file)
+                    switch (tk, v) {
+                    case ("start", .int(let s)): trimStart = Double(s)
+                    case ("start", .float(let s)): trimStart = s
+                    case ("end", .int(let e)): trimEnd = Double(e)
+                    case ("end", .float(let e)): trimEnd = e
+                    case ("end", .null): trimEnd = nil
+                    case ("start", _), ("end", _): throw ConfigError(loc, "trim.\(tk): expected seconds, got '\(v)'")
+                    default: throw ConfigError(YAMLSource.location(tkNode, file), "unknown key trim.\(tk) (expected start or end)")
+                    }
+                }
+                guard trimStart >= 0, trimEnd.map({ $0 > trimStart }) ?? true else {
+                    throw ConfigError(YAMLSource.location(value, file), "trim: need 0 ≤ start < end")
+                }
+            default:
+                let hint = ConfigSchema.suggestion(for: key, among: trackKeys).map { " (did you mean \($0)?)" } ?? ""
+                throw ConfigError(YAMLSource.location(keyNode, file), "unknown track key \(key)\(hint)")
+            }
+        }
+        guard let id else { throw ConfigError(YAMLSource.location(node, file), "track \(number) has no id") }
+        guard let audio else { throw ConfigError(YAMLSource.location(node, file), "track \(id) has no audio") }
+        var values = base
+        values.merge(ownPreset) { _, new in new }
+        values.merge(own) { _, new in new }
+        values.merge(late) { _, new in new }
+        return TrackSpec(id: id, number: number, title: title ?? id, audio: audio, trimStart: trimStart, trimEnd: trimEnd,
+                         config: try ConfigCoding.decode(values))
+    }
+
+    static func parseCut(_ node: Node, _ file: String) throws -> CutConfig {
+        var cut = CutConfig()
+        for (key, keyNode, value) in try YAMLSource.mapping(node, file, what: "album.cut") {
+            let v = try YAMLSource.value(value, file)
+            switch (key, v) {
+            case ("crossfade", .int(let x)) where x >= 0: cut.crossfade = Double(x)
+            case ("crossfade", .float(let x)) where x >= 0 && x.isFinite: cut.crossfade = x
+            case ("chapters", .bool(let b)): cut.chapters = b
+            case ("crossfade", _): throw ConfigError(YAMLSource.location(value, file), "album.cut.crossfade: expected seconds ≥ 0, got '\(v)'")
+            case ("chapters", _): throw ConfigError(YAMLSource.location(value, file), "album.cut.chapters: expected true or false, got '\(v)'")
+            default: throw ConfigError(YAMLSource.location(keyNode, file), "unknown key album.cut.\(key) (expected crossfade or chapters)")
+            }
+        }
+        return cut
+    }
+
+    /// `--set controller.wander_seed=7`: the value is read as a YAML scalar and type-checked.
+    static func parseSet(_ assignment: String) throws -> (String, LocatedValue) {
+        let location = SourceLocation(file: "--set \(assignment)")
+        guard let eq = assignment.firstIndex(of: "=") else { throw ConfigError(location, "expected KEY=VALUE") }
+        let key = String(assignment[..<eq]).trimmingCharacters(in: .whitespaces)
+        let text = String(assignment[assignment.index(after: eq)...])
+        let node = try YAMLSource.parse(text.isEmpty ? "''" : text, displayName: location.file) ?? Node("")
+        let located = LocatedValue(value: try YAMLSource.value(node, location.file), location: location)
+        return (key, LocatedValue(value: try ConfigSchema.check(key, located), location: location))
+    }
+
+    static func string(_ node: Node, _ file: String, key: String) throws -> String {
+        let v = try YAMLSource.value(node, file)
+        switch v {
+        case .string(let s) where !s.isEmpty: return s
+        case .int, .float: return v.description
+        default: throw ConfigError(YAMLSource.location(node, file), "\(key): expected a string, got '\(v)'")
+        }
+    }
+
+    static func presetName(_ node: Node, _ file: String) throws -> String {
+        try string(node, file, key: "preset")
+    }
+}

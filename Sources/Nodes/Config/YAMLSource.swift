@@ -1,0 +1,77 @@
+import Foundation
+import Yams
+
+/// Reads YAML with Yams and keeps every node's line:column, so errors can point at them.
+enum YAMLSource {
+    /// Parses a file; syntax errors become one-line `ConfigError`s at the offending position.
+    static func load(path: String, displayName: String) throws -> Node? {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(SourceLocation(file: displayName), "cannot read file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(SourceLocation(file: displayName), "not UTF-8 text")
+        }
+        return try parse(text, displayName: displayName)
+    }
+
+    static func parse(_ text: String, displayName: String) throws -> Node? {
+        do {
+            return try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            switch error {
+            case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _), .composer(let context, let problem, let mark, _):
+                let what = [context?.description, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+                throw ConfigError(SourceLocation(file: displayName, line: mark.line, column: mark.column), "malformed YAML: \(what)")
+            default:
+                throw ConfigError(SourceLocation(file: displayName), "malformed YAML: \(error.description.split(separator: "\n").first ?? "")")
+            }
+        }
+    }
+
+    static func location(_ node: Node, _ file: String) -> SourceLocation {
+        SourceLocation(file: file, line: node.mark?.line, column: node.mark?.column)
+    }
+
+    /// A scalar typed as YAML 1.1 core types would be; quoted scalars stay strings.
+    static func value(_ node: Node, _ file: String) throws -> ConfigValue {
+        guard case .scalar(let scalar) = node else {
+            throw ConfigError(location(node, file), "expected a single value, got a \(node.isMapping ? "mapping" : "list")")
+        }
+        if scalar.style == .singleQuoted || scalar.style == .doubleQuoted { return .string(scalar.string) }
+        if node.null != nil { return .null }
+        if let b = node.bool { return .bool(b) }
+        if let i = node.int { return .int(i) }
+        if let f = node.float { return .float(f) }
+        return .string(scalar.string)
+    }
+
+    static func mapping(_ node: Node, _ file: String, what: String) throws -> [(key: String, keyNode: Node, value: Node)] {
+        guard case .mapping(let m) = node else {
+            throw ConfigError(location(node, file), "\(what) must be a mapping")
+        }
+        return try m.map { pair in
+            guard case .scalar(let k) = pair.key else { throw ConfigError(location(pair.key, file), "keys must be plain names") }
+            return (k.string, pair.key, pair.value)
+        }
+    }
+
+    /// Flattens nested mappings into dotted keys (`controller: {pulse: 1}` → `controller.pulse`),
+    /// accepting dotted keys too (`controller.pulse: 1`), and type-checks each against the schema.
+    static func configValues(_ node: Node, prefix: String, file: String) throws -> [String: LocatedValue] {
+        var out: [String: LocatedValue] = [:]
+        for (key, keyNode, valueNode) in try mapping(node, file, what: prefix.isEmpty ? "the document" : prefix) {
+            let full = prefix.isEmpty ? key : prefix + "." + key
+            if valueNode.isMapping && ConfigSchema.types[full] == nil {
+                try out.merge(configValues(valueNode, prefix: full, file: file)) { _, new in new }
+            } else {
+                let located = LocatedValue(value: try value(valueNode, file), location: location(keyNode, file))
+                out[full] = LocatedValue(value: try ConfigSchema.check(full, located), location: located.location)
+            }
+        }
+        return out
+    }
+}
+
+extension Node {
+    var isMapping: Bool { if case .mapping = self { return true } else { return false } }
+}

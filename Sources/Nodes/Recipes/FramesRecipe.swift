@@ -1,0 +1,49 @@
+import Graph
+
+/// `frames:<track>:<k>` — frames [k·N, (k+1)·N) rendered by the generator at render size and
+/// stored losslessly (FFV1 in Matroska).
+public struct FramesRecipe: Recipe {
+    public struct Params: Codable, Equatable, Sendable {
+        var generator: GeneratorConfig
+        var width: Int
+        var height: Int
+        var fps: Int
+    }
+    public static let kind = "frames"
+    public static var version: Int { CPPN.version }
+
+    let track: TrackSpec
+    let shard: Int
+    let range: Range<Int>
+    public init(track: TrackSpec, shard: Int, range: Range<Int>) {
+        self.track = track
+        self.shard = shard
+        self.range = range
+    }
+
+    var rowsNode: NodeID { NodeID("rows:\(track.id):\(ShardNaming.number(shard))") }
+    var weightsNode: NodeID? { track.config.generator.weights.map { NodeID.file($0) } }
+    var size: (width: Int, height: Int) { renderSize(track.config.output, scale: track.config.generator.renderScale) }
+
+    public var id: NodeID { NodeID("frames:\(track.id):\(ShardNaming.number(shard))") }
+    public var params: Params {
+        Params(generator: track.config.generator, width: size.width, height: size.height, fps: track.config.output.fps)
+    }
+    public var inputs: [NodeID] { [rowsNode] + (weightsNode.map { [$0] } ?? []) }
+    public var workUnits: Int { range.count * max(1, size.width * size.height / 20_000) }
+
+    public func make(_ context: BuildContext) throws -> String {
+        let rows = try Safetensors.read(path: context.path(of: rowsNode))
+        let latents = try rows.tensor("latent", in: context.path(of: rowsNode))
+        let generator = try CPPN(config: track.config.generator, latentDim: track.config.controller.latentDim)
+        let path = context.temporaryPath(suffix: ".mkv")
+        let writer = try ShardWriter(path: path, width: size.width, height: size.height, fps: track.config.output.fps)
+        for i in 0..<range.count {
+            try context.checkCancellation()
+            try writer.write(generator.render(latent: latents.row(i), width: size.width, height: size.height))
+            context.reportProgress(done: i + 1, total: range.count)
+        }
+        try writer.finish()
+        return path
+    }
+}

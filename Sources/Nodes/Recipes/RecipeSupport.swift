@@ -1,0 +1,28 @@
+import Foundation
+import Graph
+
+/// The trim of a track, as recipe parameters.
+public struct TrimParams: Codable, Equatable, Sendable {
+    public var start: Double
+    public var end: Double?
+}
+
+extension TrackSpec {
+    var trim: TrimParams { TrimParams(start: trimStart, end: trimEnd) }
+    var audioNode: NodeID { .file(audio) }
+}
+
+/// Writes a safetensors table to a fresh temporary file of the build and returns its path.
+func writeTemporary(_ table: Safetensors, _ context: BuildContext) throws -> String {
+    let path = context.temporaryPath(suffix: ".safetensors")
+    guard FileManager.default.createFile(atPath: path, contents: table.serialized()) else {
+        throw GraphError.io(path: path, reason: "cannot write (disk full?)")
+    }
+    return path
+}
+
+/// The render size: output size × render_scale, rounded to even numbers (for 4:2:0 video).
+func renderSize(_ output: OutputConfig, scale: Double) -> (width: Int, height: Int) {
+    func even(_ x: Double) -> Int { max(2, Int((x / 2).rounded()) * 2) }
+    return (even(Double(output.width) * scale), even(Double(output.height) * scale))
+}

@@ -1,0 +1,25 @@
+import CFFTW
+import CFFmpeg
+import COpenBLAS
+import CSndfile
+import Foundation
+
+/// The machine and library versions a run used, for run.json (never part of any key).
+enum MachineInfo {
+    static func current() -> [String: String] {
+        var u = utsname()
+        uname(&u)
+        func field<T>(_ value: T) -> String {
+            withUnsafeBytes(of: value) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        }
+        return [
+            "os": "\(field(u.sysname)) \(field(u.release))",
+            "arch": field(u.machine),
+            "cores": String(ProcessInfo.processInfo.activeProcessorCount),
+            "libavcodec": String(cString: av_version_info()),
+            "libsndfile": String(cString: sf_version_string()),
+            "fftw": withUnsafePointer(to: fftwf_version) { $0.withMemoryRebound(to: CChar.self, capacity: 64) { String(cString: $0) } },
+            "openblas": String(cString: openblas_get_config()),
+        ]
+    }
+}

@@ -1,0 +1,109 @@
+import Crypto
+import Foundation
+import Graph
+
+/// `renders/<run-id>/`: the final outputs of a build (hard-linked from the store where
+/// possible), and `run.json` with the resolved config, every node's key, output and timing,
+/// and the SHA-256 of each output, so a render can be audited and reproduced.
+/// `renders/latest` points at the newest run.
+public struct RunRecord {
+    public struct Output: Codable {
+        var file: String
+        var node: String
+        var sha256: String
+        var bytes: Int
+    }
+    struct NodeEntry: Codable {
+        var id: String
+        var status: String
+        var key: String?
+        var output: String?
+        var seconds: Double
+        var reasons: [String]?
+    }
+    struct Document: Codable {
+        var tool: [String: String]
+        var runId: String
+        var started: String
+        var wallSeconds: Double
+        var jobs: Int
+        var buildfile: String
+        var targets: [String]
+        var album: [String: String]
+        var tracks: [String: TrackConfig]
+        var nodes: [NodeEntry]
+        var outputs: [Output]
+        var machine: [String: String]
+    }
+
+    public static let toolVersion = "0.1.0"
+
+    /// Writes the record and returns the run folder.
+    @discardableResult
+    public static func write(project: Project, targets: [String], result: BuildResult, engine: Engine, jobs: Int,
+                             started: Date, rendersDirectory: String) throws -> String {
+        let fm = FileManager.default
+        let stamp = ISO8601DateFormatter.string(from: started, timeZone: .init(identifier: "UTC")!, formatOptions: [.withFullDate, .withTime, .withDashSeparatorInDate])
+        var runID = "run-" + stamp
+        var suffix = 1
+        while fm.fileExists(atPath: rendersDirectory + "/" + runID) {
+            suffix += 1
+            runID = "run-\(stamp)-\(suffix)"
+        }
+        let folder = rendersDirectory + "/" + runID
+        try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+
+        var outputs: [Output] = []
+        for node in result.nodes where node.status == .built || node.status == .reused {
+            guard let digest = node.output else { continue }
+            let name: String
+            switch node.id.kind {
+            case "album": name = "album.mp4"
+            case "track": name = String(node.id.raw.dropFirst("track:".count)) + ".mp4"
+            default: continue
+            }
+            let source = engine.store.path(of: digest)
+            let target = folder + "/" + name
+            if link(source, target) != 0 { try fm.copyItem(atPath: source, toPath: target) }
+            outputs.append(Output(file: name, node: node.id.raw, sha256: try sha256(of: target), bytes: engine.store.size(of: digest) ?? 0))
+        }
+        outputs.sort { $0.file < $1.file }
+
+        var album = ["title": project.title]
+        album["artist"] = project.artist
+        let doc = Document(
+            tool: ["name": "ntsbuild", "version": toolVersion],
+            runId: runID,
+            started: ISO8601DateFormatter().string(from: started),
+            wallSeconds: result.wallSeconds,
+            jobs: jobs,
+            buildfile: (project.buildfile as NSString).lastPathComponent,
+            targets: targets,
+            album: album,
+            tracks: Dictionary(uniqueKeysWithValues: project.tracks.map { ($0.id, $0.config) }),
+            nodes: result.nodes.map {
+                NodeEntry(id: $0.id.raw, status: $0.status.rawValue, key: $0.key?.hex, output: $0.output?.hex,
+                          seconds: $0.seconds, reasons: $0.reasons.isEmpty ? nil : $0.reasons.map(\.description))
+            },
+            outputs: outputs,
+            machine: MachineInfo.current())
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        try LocalFileSystem().writeAtomically(try encoder.encode(doc), to: folder + "/run.json")
+
+        // Repoint renders/latest atomically: a new symlink renamed over the old one.
+        let temp = rendersDirectory + "/.latest-\(UUID().uuidString)"
+        try fm.createSymbolicLink(atPath: temp, withDestinationPath: runID)
+        try LocalFileSystem().moveIntoPlace(temp, to: rendersDirectory + "/latest")
+        return folder
+    }
+
+    public static func sha256(of path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw GraphError.io(path: path, reason: "cannot read") }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}

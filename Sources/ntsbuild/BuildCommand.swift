@@ -1,0 +1,125 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Graph
+import Nodes
+
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Build targets (default: album), rebuilding only what is stale.")
+
+    @Argument(help: "album | track:<id> | features:<id> | trajectory:<id> | frames:<id>[:<k>]")
+    var targets: [String] = []
+
+    @OptionGroup var project: ProjectOptions
+
+    @Option(name: .shortAndLong, help: "Parallel jobs (default: number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(name: [.customShort("n"), .customLong("dry-run")], help: "Plan only: say what would run, and why.")
+    var dryRun = false
+
+    @Flag(help: "Print why each node runs.")
+    var explain = false
+
+    @Flag(name: [.customShort("k"), .customLong("keep-going")], help: "Keep building what does not depend on a failure.")
+    var keepGoing = false
+
+    @Flag(help: "Machine-readable event stream on stdout.")
+    var json = false
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let workspace = try project.workspace()
+            let nodes = try workspace.resolve(targets)
+            let reporter = ProgressReporter(explain: explain || dryRun)
+            let stream = JSONEventStream()
+            let observer: BuildObserver = json ? stream : reporter
+            let interrupt = InterruptHandler { workspace.engine.cancel() }
+            let started = Date()
+            let result = try workspace.build(nodes, options: BuildOptions(jobs: jobs, dryRun: dryRun, keepGoing: keepGoing), observer: observer)
+            reporter.close()
+            interrupt.uninstall()
+
+            var runFolder: String?
+            if !dryRun && result.failures.isEmpty && !result.interrupted {
+                runFolder = try RunRecord.write(project: workspace.project, targets: targets.isEmpty ? ["album"] : targets, result: result,
+                                                engine: workspace.engine, jobs: jobs, started: started, rendersDirectory: workspace.rendersDirectory)
+            }
+            let summary = Summary(result: result, dryRun: dryRun, framesRendered: reporter.framesRendered,
+                                  fps: workspace.project.tracks.first?.config.output.fps ?? 30, runFolder: runFolder)
+            if json {
+                stream.write(summary.json)
+            } else {
+                FileHandle.standardError.write(Data((summary.line + "\n").utf8))
+            }
+            if result.interrupted { throw GraphError.interrupted }
+            if let first = result.failures.first {
+                let more = result.failures.count > 1 ? " (and \(result.failures.count - 1) more failures)" : ""
+                throw GraphError.nodeFailed(first.id, message: (first.message ?? "failed") + more)
+            }
+        }
+    }
+}
+
+/// The last line of a build: nodes run / reused, wall time, frames per second, realtime factor.
+struct Summary {
+    let result: BuildResult
+    let dryRun: Bool
+    let framesRendered: Int
+    let fps: Int
+    let runFolder: String?
+
+    var line: String {
+        if dryRun {
+            return "ntsbuild: \(result.count(.wouldRun)) would run, \(result.count(.reused)) fresh (dry run)"
+        }
+        var text = String(format: "ntsbuild: %d run, %d reused, %d failed in %.1f s", result.count(.built), result.count(.reused), result.count(.failed), result.wallSeconds)
+        if framesRendered > 0 {
+            let seconds = max(result.wallSeconds, 1e-6)
+            text += String(format: "; %d frames at %.1f frames/s, %.2f× realtime", framesRendered, Double(framesRendered) / seconds,
+                           Double(framesRendered) / Double(fps) / seconds)
+        }
+        if let runFolder { text += "; outputs in \(runFolder)" }
+        return text
+    }
+
+    var json: [String: Any] {
+        var object: [String: Any] = ["event": "summary", "run": result.count(.built), "reused": result.count(.reused),
+                                     "failed": result.count(.failed), "would_run": result.count(.wouldRun),
+                                     "wall_seconds": result.wallSeconds, "frames_rendered": framesRendered]
+        object["run_folder"] = runFolder
+        return object
+    }
+}
+
+/// Ctrl-C: the first stops launching work and lets running nodes stop cleanly (the cache stays
+/// valid); a second one exits at once.
+final class InterruptHandler {
+    private var source: DispatchSourceSignal?
+    private var count = 0
+
+    init(onInterrupt: @escaping () -> Void) {
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler { [weak self] in
+            guard let self else { return }
+            self.count += 1
+            if self.count > 1 { _exit(130) }
+            FileHandle.standardError.write(Data("\nntsbuild: interrupted; finishing running nodes (Ctrl-C again to abort)\n".utf8))
+            onInterrupt()
+        }
+        source.resume()
+        self.source = source
+    }
+
+    func uninstall() {
+        source?.cancel()
+        signal(SIGINT, SIG_DFL)
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct NTSBuild: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ntsbuild",
+        abstract: "Render an album into audio-reactive music videos through an incremental build graph.",
+        version: "0.1.0",
+        subcommands: [BuildCommand.self, ExplainCommand.self, CleanCommand.self],
+        defaultSubcommand: BuildCommand.self)
+}

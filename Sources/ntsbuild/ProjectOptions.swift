@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import Nodes
+
+/// Options every command shares: which Buildfile, and the overlays on top of it.
+struct ProjectOptions: ParsableArguments {
+    @Option(name: [.short, .customLong("buildfile")], help: "The Buildfile (default ./Buildfile.yaml).")
+    var buildfile = "Buildfile.yaml"
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a config key, e.g. encoder.crf=20 (repeatable).", valueName: "KEY=VALUE"))
+    var sets: [String] = []
+
+    @Option(name: .customLong("preset"), help: "Overlay presets/NAME.yaml on every track (repeatable).")
+    var presets: [String] = []
+
+    func workspace() throws -> Workspace {
+        try Workspace(buildfile: buildfile, overrides: Overrides(presets: presets, sets: sets))
+    }
+}
+
+/// Runs a command body, turning any error into one line on stderr and exit status 1.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        FileHandle.standardError.write(Data("ntsbuild: error: \(String(describing: error))\n".utf8))
+        throw ExitCode(1)
+    }
+}
