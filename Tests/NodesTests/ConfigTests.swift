@@ -1,0 +1,109 @@
+import Foundation
+import Graph
+import XCTest
+@testable import Nodes
+
+final class ConfigTests: XCTestCase {
+    var root: String!
+
+    override func setUp() {
+        root = NSTemporaryDirectory() + "ntsbuild-config-" + UUID().uuidString
+        try! FileManager.default.createDirectory(atPath: root + "/presets", withIntermediateDirectories: true)
+    }
+
+    func write(_ name: String, _ text: String) {
+        FileManager.default.createFile(atPath: root + "/" + name, contents: Data(text.utf8))
+    }
+
+    func load(_ buildfile: String, _ overrides: Overrides = Overrides()) throws -> Project {
+        write("Buildfile.yaml", buildfile)
+        return try BuildfileLoader.load(path: root + "/Buildfile.yaml", overrides: overrides)
+    }
+
+    func error(_ buildfile: String, _ overrides: Overrides = Overrides()) -> String {
+        do {
+            _ = try load(buildfile, overrides)
+            return "no error"
+        } catch {
+            return String(describing: error).replacingOccurrences(of: root + "/", with: "")
+        }
+    }
+
+    let minimal = """
+    album:
+      title: T
+      tracks:
+        - id: one
+          audio: a.wav
+    """
+
+    func testSchemaCoversEveryTypedKeyWithTheSameDefaults() throws {
+        let flat = try CanonicalParams.flatten(TrackConfig())
+        // Optional keys whose default is nil are omitted by the encoder; every other key must be in both.
+        XCTAssertEqual(Set(flat.keys), Set(ConfigSchema.types.keys).subtracting(["generator.weights"]))
+        let project = try load(minimal)
+        XCTAssertEqual(project.tracks[0].config, TrackConfig())
+    }
+
+    func testLayersApplyInOrder() throws {
+        write("presets/base.yaml", "controller: {pulse: 1.0, motion: 1.0, smoothing: 0.1, wander_seed: 1}\nencoder: {crf: 30}\n")
+        write("presets/mine.yaml", "controller: {motion: 2.0}\n")
+        write("presets/late.yaml", "controller: {smoothing: 0.5}\nencoder: {crf: 10}\n")
+        let project = try load("""
+        preset: base
+        controller: {pulse: 2.0, wander_seed: 2}
+        album:
+          title: T
+          tracks:
+            - id: one
+              audio: a.wav
+              preset: mine
+              set: {controller.wander_seed: 3, encoder.crf: 25}
+            - id: two
+              audio: b.wav
+        """, Overrides(presets: ["late"], sets: ["encoder.crf=20"]))
+        let one = project.tracks[0].config, two = project.tracks[1].config
+        XCTAssertEqual(one.controller.pulse, 2.0)        // Buildfile over global preset
+        XCTAssertEqual(one.controller.motion, 2.0)       // track preset over Buildfile
+        XCTAssertEqual(one.controller.wanderSeed, 3)     // track set over track preset
+        XCTAssertEqual(one.controller.smoothing, 0.5)    // --preset over everything in the file
+        XCTAssertEqual(one.encoder.crf, 20)              // --set last
+        XCTAssertEqual(two.controller.motion, 1.0)
+        XCTAssertEqual(two.controller.wanderSeed, 2)
+    }
+
+    func testUnknownKeySuggestsTheClosestWithLineAndColumn() {
+        XCTAssertEqual(error("controller:\n  smoothnes: 0.5\n" + minimal),
+                       "Buildfile.yaml:2:3: unknown key controller.smoothnes (did you mean controller.smoothing?)")
+        XCTAssertEqual(error("controler:\n  smoothing: 0.5\n" + minimal),
+                       "Buildfile.yaml:1:1: unknown key controler (did you mean controller?)")
+    }
+
+    func testWrongTypeNamesKeyAndPosition() {
+        XCTAssertEqual(error("encoder:\n  crf: high\n" + minimal),
+                       "Buildfile.yaml:2:3: encoder.crf: expected an integer in 0...51, got 'high'")
+        XCTAssertEqual(error(minimal, Overrides(sets: ["encoder.crf=99"])),
+                       "--set encoder.crf=99: encoder.crf: expected an integer in 0...51, got '99'")
+        XCTAssertEqual(error(minimal, Overrides(sets: ["postfx.tone_curve=filmlg"])),
+                       "--set postfx.tone_curve=filmlg: postfx.tone_curve: expected one of linear, filmlog, punch, pastel, got 'filmlg' (did you mean filmlog?)")
+    }
+
+    func testMalformedYAMLGivesPosition() {
+        let message = error("album:\n  title: [unclosed\n  tracks: []\n")
+        XCTAssertTrue(message.hasPrefix("Buildfile.yaml:"), message)
+        XCTAssertTrue(message.contains("malformed YAML"), message)
+        XCTAssertFalse(message.contains("\n"), "one line: \(message)")
+    }
+
+    func testMissingPresetAndBadTrackID() {
+        XCTAssertEqual(error(minimal, Overrides(presets: ["nope"])), "--preset nope: preset 'nope' not found (no presets/nope.yaml)")
+        XCTAssertEqual(error("album:\n  tracks:\n    - id: Bad_Id\n      audio: a.wav\n"),
+                       "Buildfile.yaml:3:11: track id 'Bad_Id' must match [a-z0-9-]+")
+    }
+
+    func testQuotedNumbersStayStringsAndIntsWidenToFloats() throws {
+        let project = try load(minimal, Overrides(sets: ["controller.pulse=1", "encoder.audio_bitrate=128k"]))
+        XCTAssertEqual(project.tracks[0].config.controller.pulse, 1.0)
+        XCTAssertEqual(project.tracks[0].config.encoder.audioBitrate, "128k")
+    }
+}
