@@ -11,6 +11,15 @@ enum MediaFixtures {
         return url
     }
 
+    /// Removes a scratch directory, unless MEDIA_TESTS_KEEP is set (to inspect the files by hand).
+    static func cleanUp(_ url: URL) {
+        if let keep = ProcessInfo.processInfo.environment["MEDIA_TESTS_KEEP"], !keep.isEmpty {
+            print("kept \(url.path)")
+            return
+        }
+        try? FileManager.default.removeItem(at: url)
+    }
+
     /// A moving gradient with a little per-pixel structure, so codecs have real work to do.
     static func frame(_ i: Int, width: Int, height: Int) -> RGBImage {
         var image = RGBImage(width: width, height: height)

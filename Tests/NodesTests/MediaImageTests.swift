@@ -36,7 +36,7 @@ final class MediaImageTests: XCTestCase {
 
     func testPNGWriterWritesReadablePNG() throws {
         let dir = try MediaFixtures.scratchDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { MediaFixtures.cleanUp(dir) }
         let path = dir.appendingPathComponent("poster.png").path
         let image = MediaFixtures.frame(1, width: 48, height: 27)
         try PNGWriter.write(image, to: path)

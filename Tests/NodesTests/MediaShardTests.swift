@@ -5,7 +5,7 @@ import XCTest
 final class MediaShardTests: XCTestCase {
     func testShardRoundTripIsExact() throws {
         let dir = try MediaFixtures.scratchDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { MediaFixtures.cleanUp(dir) }
         let path = dir.appendingPathComponent("a.mkv").path
         let frames = (0..<12).map { MediaFixtures.frame($0, width: 160, height: 90) }
         let writer = try ShardWriter(path: path, width: 160, height: 90, fps: 30)
@@ -24,7 +24,7 @@ final class MediaShardTests: XCTestCase {
 
     func testShardOddSizeAndThreadedDecodeRoundTrip() throws {
         let dir = try MediaFixtures.scratchDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { MediaFixtures.cleanUp(dir) }
         let path = dir.appendingPathComponent("odd.mkv").path
         let frames = (0..<5).map { MediaFixtures.frame($0, width: 33, height: 17) }
         let writer = try ShardWriter(path: path, width: 33, height: 17, fps: 24, threads: 2)
@@ -38,7 +38,7 @@ final class MediaShardTests: XCTestCase {
 
     func testShardIsDeterministicAndProbesAsFFV1() throws {
         let dir = try MediaFixtures.scratchDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { MediaFixtures.cleanUp(dir) }
         var files: [Data] = []
         for (name, threads) in [("x.mkv", 1), ("y.mkv", 2)] {
             let path = dir.appendingPathComponent(name).path
@@ -59,7 +59,7 @@ final class MediaShardTests: XCTestCase {
 
     func testShardWriterRejectsWrongSize() throws {
         let dir = try MediaFixtures.scratchDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { MediaFixtures.cleanUp(dir) }
         let writer = try ShardWriter(path: dir.appendingPathComponent("s.mkv").path, width: 16, height: 16, fps: 30)
         XCTAssertThrowsError(try writer.write(RGBImage(width: 8, height: 8)))
     }
@@ -74,7 +74,7 @@ final class MediaShardTests: XCTestCase {
 
     func testManyShardsDoNotLeakDescriptors() throws {
         let dir = try MediaFixtures.scratchDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { MediaFixtures.cleanUp(dir) }
         let before = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
         for k in 0..<20 {
             let path = dir.appendingPathComponent("s\(k).mkv").path

@@ -20,7 +20,7 @@ final class MediaTests: XCTestCase {
 
     func testTrackHasH264AndAACWithMatchingDurationsTagsAndFaststart() throws {
         let dir = try MediaFixtures.scratchDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { MediaFixtures.cleanUp(dir) }
         let path = dir.appendingPathComponent("t.mp4").path
         let tags = ["title": "Opening Theme", "artist": "Test Artist", "album": "Test Album", "track": "1/3"]
         let frames = try encodeTrack(path, seconds: 2.5, metadata: tags)
@@ -60,7 +60,7 @@ final class MediaTests: XCTestCase {
 
     func testTrackEncodingIsDeterministic() throws {
         let dir = try MediaFixtures.scratchDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { MediaFixtures.cleanUp(dir) }
         let a = dir.appendingPathComponent("a.mp4").path, b = dir.appendingPathComponent("b.mp4").path
         try encodeTrack(a, seconds: 2, metadata: ["title": "x"])
         try encodeTrack(b, seconds: 2, metadata: ["title": "x"])
@@ -69,7 +69,7 @@ final class MediaTests: XCTestCase {
 
     func testMonoAndSurroundSourcesBecomeStereo48k() throws {
         let dir = try MediaFixtures.scratchDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { MediaFixtures.cleanUp(dir) }
         for (channels, rate) in [(1, 22_050), (6, 48_000)] {
             let path = dir.appendingPathComponent("c\(channels).mp4").path
             try encodeTrack(path, seconds: 1, rate: rate, channels: channels)
@@ -83,7 +83,7 @@ final class MediaTests: XCTestCase {
 
     func testSourceShorterThanDeclaredIsPaddedWithSilence() throws {
         let dir = try MediaFixtures.scratchDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { MediaFixtures.cleanUp(dir) }
         let path = dir.appendingPathComponent("short.mp4").path
         var audio = MediaFixtures.sine(seconds: 1)
         audio.totalFrames = 2 * 44_100  // the reader only has one second
@@ -96,7 +96,7 @@ final class MediaTests: XCTestCase {
 
     func testInvalidSettingsThrowClearErrors() throws {
         let dir = try MediaFixtures.scratchDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { MediaFixtures.cleanUp(dir) }
         let path = dir.appendingPathComponent("bad.mp4").path
         var settings = Self.settings
         settings.threads = 0
@@ -115,7 +115,7 @@ final class MediaTests: XCTestCase {
 
     func testAlbumConcatenatesTracksWithChapters() throws {
         let dir = try MediaFixtures.scratchDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { MediaFixtures.cleanUp(dir) }
         let lengths = [2.0, 1.5, 2.2]
         let titles = ["First", "Second", "Third"]
         var paths: [String] = []
@@ -177,7 +177,7 @@ final class MediaTests: XCTestCase {
 
     func testAlbumRefusesTracksWithDifferentSettings() throws {
         let dir = try MediaFixtures.scratchDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { MediaFixtures.cleanUp(dir) }
         let a = dir.appendingPathComponent("a.mp4").path, b = dir.appendingPathComponent("b.mp4").path
         try encodeTrack(a, seconds: 1)
         var other = Self.settings
