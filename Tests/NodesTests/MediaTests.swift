@@ -67,6 +67,25 @@ final class MediaTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: a)), try Data(contentsOf: URL(fileURLWithPath: b)))
     }
 
+    func testProfileAndKeyframeIntervalAreApplied() throws {
+        let dir = try MediaFixtures.scratchDirectory()
+        defer { MediaFixtures.cleanUp(dir) }
+        let path = dir.appendingPathComponent("gop.mp4").path
+        var settings = Self.settings
+        settings.profile = "high"
+        settings.keyframeInterval = 10
+        try encodeTrack(path, seconds: 2, settings: settings)
+        let probe = try MediaFixtures.probe(path, ["-show_streams", "-select_streams", "v", "-show_entries", "packet=pts,flags"])
+        let video = try XCTUnwrap(MediaFixtures.stream(probe, type: "video"))
+        XCTAssertEqual(video["profile"] as? String, "High")
+        let packets = probe["packets"] as? [[String: Any]] ?? []
+        let keyframes = packets.filter { ($0["flags"] as? String)?.hasPrefix("K") == true }.compactMap { $0["pts"] as? Int }.sorted()
+        XCTAssertGreaterThanOrEqual(keyframes.count, 6, "60 frames with keyint 10")
+        let timeBase = try XCTUnwrap((video["time_base"] as? String)?.split(separator: "/").last.flatMap { Int($0) })
+        let frameTicks = timeBase / 30
+        for (a, b) in zip(keyframes, keyframes.dropFirst()) { XCTAssertLessThanOrEqual((b - a) / frameTicks, 10) }
+    }
+
     func testMonoAndSurroundSourcesBecomeStereo48k() throws {
         let dir = try MediaFixtures.scratchDirectory()
         defer { MediaFixtures.cleanUp(dir) }
