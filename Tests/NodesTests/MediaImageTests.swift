@@ -48,4 +48,24 @@ final class MediaImageTests: XCTestCase {
         XCTAssertEqual(video["width"] as? Int, 48)
         XCTAssertEqual(try PNGWriter.encode(image), bytes, "deterministic")
     }
+
+    func testAnimatedWebPPreview() throws {
+        let dir = try MediaFixtures.scratchDirectory()
+        defer { MediaFixtures.cleanUp(dir) }
+        var files: [Data] = []
+        for name in ["a.webp", "b.webp"] {
+            let path = dir.appendingPathComponent(name).path
+            let writer = try WebPAnimationWriter(path: path, width: 64, height: 36, fps: 10)
+            for i in 0..<6 { try writer.write(MediaFixtures.frame(i * 10, width: 64, height: 36)) }
+            try writer.finish()
+            files.append(try Data(contentsOf: URL(fileURLWithPath: path)))
+        }
+        XCTAssertEqual(String(decoding: files[0][8..<12], as: UTF8.self), "WEBP")
+        XCTAssertTrue(files[0].range(of: Data("ANIM".utf8)) != nil, "animated WebP has an ANIM chunk")
+        XCTAssertEqual(files[0], files[1], "deterministic")
+        var frames = 0
+        var search = files[0].startIndex
+        while let r = files[0].range(of: Data("ANMF".utf8), in: search..<files[0].endIndex) { frames += 1; search = r.upperBound }
+        XCTAssertEqual(frames, 6)
+    }
 }
