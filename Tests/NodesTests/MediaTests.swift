@@ -86,6 +86,33 @@ final class MediaTests: XCTestCase {
         for (a, b) in zip(keyframes, keyframes.dropFirst()) { XCTAssertLessThanOrEqual((b - a) / frameTicks, 10) }
     }
 
+    func testColoursSurviveTheBT709RoundTrip() throws {
+        let dir = try MediaFixtures.scratchDirectory()
+        defer { MediaFixtures.cleanUp(dir) }
+        let path = dir.appendingPathComponent("colour.mp4").path
+        var flat = RGBImage(width: 160, height: 90)
+        let colour: [UInt8] = [200, 40, 90]
+        for p in 0..<(160 * 90) { for c in 0..<3 { flat.pixels[p * 3 + c] = colour[c] } }
+        let encoder = try TrackEncoder(path: path, video: Self.settings, audio: MediaFixtures.sine(seconds: 0.2),
+                                       audioBitrate: "64k", metadata: [:])
+        for _ in 0..<6 { try encoder.encode(flat) }
+        try encoder.finish()
+        // Decode the first frame with the ffmpeg CLI, which honours the stream's colour tags.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["ffmpeg", "-v", "error", "-i", path, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        XCTAssertEqual(data.count, 160 * 90 * 3)
+        let centre = (45 * 160 + 80) * 3
+        for c in 0..<3 {
+            XCTAssertEqual(Double(data[data.startIndex + centre + c]), Double(colour[c]), accuracy: 4, "channel \(c)")
+        }
+    }
+
     func testMonoAndSurroundSourcesBecomeStereo48k() throws {
         let dir = try MediaFixtures.scratchDirectory()
         defer { MediaFixtures.cleanUp(dir) }
@@ -129,6 +156,18 @@ final class MediaTests: XCTestCase {
         settings.preset = "ludicrous"
         XCTAssertThrowsError(try TrackEncoder(path: path, video: settings, audio: MediaFixtures.sine(seconds: 1), audioBitrate: "128k", metadata: [:])) {
             XCTAssertTrue(String(describing: $0).contains(path), String(describing: $0))
+        }
+    }
+
+    func testVideoMuchShorterThanAudioIsRefused() throws {
+        let dir = try MediaFixtures.scratchDirectory()
+        defer { MediaFixtures.cleanUp(dir) }
+        let path = dir.appendingPathComponent("short-video.mp4").path
+        let encoder = try TrackEncoder(path: path, video: Self.settings, audio: MediaFixtures.sine(seconds: 1),
+                                       audioBitrate: "64k", metadata: [:])
+        for i in 0..<20 { try encoder.encode(MediaFixtures.frame(i, width: 160, height: 90)) }
+        XCTAssertThrowsError(try encoder.finish()) {
+            XCTAssertTrue(String(describing: $0).contains("20 video frames"), String(describing: $0))
         }
     }
 

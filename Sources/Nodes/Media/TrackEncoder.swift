@@ -1,4 +1,5 @@
 import CFFmpeg
+import Foundation
 
 /// Encodes one track's MP4: H.264 (libx264, yuv420p BT.709) + AAC (48 kHz stereo), faststart,
 /// with container tags. Video frames are pushed by the caller; after each one the audio is pulled
@@ -12,6 +13,7 @@ public final class TrackEncoder {
     private let converter: OpaquePointer
     private let frame: OwnedFrame
     private let sampleRate: Int
+    private let audioFrames: Int
     private var framesEncoded: Int64 = 0
     private var finished = false
 
@@ -19,6 +21,7 @@ public final class TrackEncoder {
         self.path = path
         self.video = video
         sampleRate = input.sampleRate
+        audioFrames = input.totalFrames
         guard video.width > 0, video.height > 0, video.width % 2 == 0, video.height % 2 == 0 else {
             throw MediaError.invalid(file: path, reason: "video size \(video.width)x\(video.height) must be positive and even (yuv420p)")
         }
@@ -110,6 +113,12 @@ public final class TrackEncoder {
         guard !finished else { return }
         finished = true
         guard framesEncoded > 0 else { throw MediaError.invalid(file: path, reason: "no video frames were encoded") }
+        // The promise of a track: picture and sound end together (within one frame).
+        let expected = FrameTiming(sampleRate: sampleRate, fps: video.fps).frameCount(samples: audioFrames)
+        guard abs(Int(framesEncoded) - expected) <= 1 else {
+            let seconds = Double(audioFrames) / Double(sampleRate)
+            throw MediaError.invalid(file: path, reason: "\(framesEncoded) video frames for \(String(format: "%.3f", seconds)) s of audio (expected \(expected) at \(video.fps) fps)")
+        }
         try encoder.flush(to: output)
         try audio.finish()
         try output.finish()
