@@ -22,11 +22,18 @@ final class MediaShardTests: XCTestCase {
         XCTAssertNil(try reader.next(), "stays at end")
     }
 
-    func testShardOddSizeAndThreadedDecodeRoundTrip() throws {
+    func testShardNoiseOddSizeAndThreadedRoundTrip() throws {
         let dir = try MediaFixtures.scratchDirectory()
         defer { MediaFixtures.cleanUp(dir) }
         let path = dir.appendingPathComponent("odd.mkv").path
-        let frames = (0..<5).map { MediaFixtures.frame($0, width: 33, height: 17) }
+        // Noise: every byte value in every channel, nothing a smooth gradient could hide.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let frames = (0..<5).map { _ in
+            RGBImage(width: 33, height: 17, pixels: (0..<(33 * 17 * 3)).map { _ in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return UInt8(truncatingIfNeeded: state >> 56)
+            })
+        }
         let writer = try ShardWriter(path: path, width: 33, height: 17, fps: 24, threads: 2)
         for f in frames { try writer.write(f) }
         try writer.finish()

@@ -48,24 +48,24 @@ public final class ImageScaler {
         var srcPlane = [UInt8](repeating: 0, count: sw * sh)
         var dstPlane = [UInt8](repeating: 0, count: tw * th)
         var out = [UInt8](repeating: 0, count: tw * th * 3)
-        image.pixels.withUnsafeBufferPointer { src in
-            for channel in 0..<3 {
+        for channel in 0..<3 {
+            image.pixels.withUnsafeBufferPointer { src in
                 srcPlane.withUnsafeMutableBufferPointer { plane in
-                    for i in 0..<(sw * sh) { plane[i] = src[i * 3 + channel] }
+                    cffmpeg_rgb24_extract_channel(src.baseAddress, sw * sh, Int32(channel), plane.baseAddress)
                 }
-                srcPlane.withUnsafeBufferPointer { s in
-                    dstPlane.withUnsafeMutableBufferPointer { d in
-                        var srcData: [UnsafePointer<UInt8>?] = [s.baseAddress, nil, nil, nil]
-                        var srcStride: [Int32] = [Int32(sw), 0, 0, 0]
-                        var dstData: [UnsafeMutablePointer<UInt8>?] = [d.baseAddress, nil, nil, nil]
-                        var dstStride: [Int32] = [Int32(tw), 0, 0, 0]
-                        _ = sws_scale(context, &srcData, &srcStride, 0, Int32(sh), &dstData, &dstStride)
-                    }
+            }
+            srcPlane.withUnsafeBufferPointer { s in
+                dstPlane.withUnsafeMutableBufferPointer { d in
+                    var srcData: [UnsafePointer<UInt8>?] = [s.baseAddress, nil, nil, nil]
+                    var srcStride: [Int32] = [Int32(sw), 0, 0, 0]
+                    var dstData: [UnsafeMutablePointer<UInt8>?] = [d.baseAddress, nil, nil, nil]
+                    var dstStride: [Int32] = [Int32(tw), 0, 0, 0]
+                    _ = sws_scale(context, &srcData, &srcStride, 0, Int32(sh), &dstData, &dstStride)
                 }
+            }
+            dstPlane.withUnsafeBufferPointer { d in
                 out.withUnsafeMutableBufferPointer { o in
-                    dstPlane.withUnsafeBufferPointer { d in
-                        for i in 0..<(tw * th) { o[i * 3 + channel] = d[i] }
-                    }
+                    cffmpeg_rgb24_insert_channel(d.baseAddress, tw * th, Int32(channel), o.baseAddress)
                 }
             }
         }

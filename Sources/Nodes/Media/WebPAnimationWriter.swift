@@ -49,12 +49,7 @@ public final class WebPAnimationWriter {
         let f = frame.frame
         try check(av_frame_make_writable(f), "preparing a frame", file: path)
         // Same byte order as a shard frame (B, G, R, X); the fourth byte is opaque alpha here.
-        ShardPixels.fill(f, from: image)
-        let base = f.pointee.data.0!, stride = Int(f.pointee.linesize.0)
-        for y in 0..<height {
-            let row = base + y * stride
-            for x in 0..<width { row[4 * x + 3] = 255 }
-        }
+        ShardPixels.fill(f, from: image, fourth: 255)
         f.pointee.pts = nextPTS
         nextPTS += 1
         try encoder.send(f, to: output)
