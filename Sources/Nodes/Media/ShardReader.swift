@@ -21,12 +21,12 @@ public final class ShardReader {
         guard let codec = avcodec_find_decoder(par.pointee.codec_id) else {
             throw MediaError.unavailable(file: path, what: "decoder for \(String(cString: avcodec_get_name(par.pointee.codec_id)))")
         }
+        frame = try OwnedFrame(path: path)
         guard let ctx = avcodec_alloc_context3(codec), let pkt = av_packet_alloc() else {
             throw MediaError.ffmpeg(file: path, operation: "allocating a decoder", code: cffmpeg_averror(ENOMEM))
         }
         decoder = ctx
         packet = pkt
-        frame = try OwnedFrame(path: path)
         width = Int(par.pointee.width)
         height = Int(par.pointee.height)
         try check(avcodec_parameters_to_context(ctx, par), "configuring the decoder", file: path)

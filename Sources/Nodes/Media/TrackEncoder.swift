@@ -53,14 +53,22 @@ public final class TrackEncoder {
         try encoder.setPrivateOption("preset", video.preset)
         try encoder.setPrivateOption("crf", String(video.crf))
         if let profile = video.profile { try encoder.setPrivateOption("profile", profile) }
-        // Pin what x264 would otherwise derive at run time: lookahead threads follow the thread
-        // count (not the CPU), and non-deterministic thread scheduling stays off.
-        try encoder.setPrivateOption("x264-params", "lookahead-threads=1:sliced-threads=0:non-deterministic=0")
+        // x264 derives everything else (lookahead threads, ...) from these parameters, never from
+        // the CPU count, once `threads` is fixed. Spelled out so a changed default cannot bite.
+        try encoder.setPrivateOption("x264-params", "sliced-threads=0:non-deterministic=0")
         try encoder.open(adding: output)
 
         audio = try AACStream(input: input, bitrate: audioBitrate, output: output)
 
-        // RGB (full range) → BT.709 limited-range yuv420p, at the same size.
+        let yuv = try OwnedFrame(path: path)
+        yuv.frame.pointee.format = AV_PIX_FMT_YUV420P.rawValue
+        yuv.frame.pointee.width = Int32(video.width)
+        yuv.frame.pointee.height = Int32(video.height)
+        try check(av_frame_get_buffer(yuv.frame, 0), "allocating a video frame", file: path)
+        frame = yuv
+
+        // RGB (full range) → BT.709 limited-range yuv420p, at the same size. Created last, so
+        // that any later throw runs deinit, which frees it.
         guard let sws = sws_getContext(Int32(video.width), Int32(video.height), AV_PIX_FMT_RGB24,
                                        Int32(video.width), Int32(video.height), AV_PIX_FMT_YUV420P,
                                        SWS_BICUBIC | SWS_ACCURATE_RND | SWS_BITEXACT | SWS_FULL_CHR_H_INP, nil, nil, nil) else {
@@ -69,12 +77,6 @@ public final class TrackEncoder {
         converter = sws
         let coefficients = sws_getCoefficients(SWS_CS_ITU709)
         sws_setColorspaceDetails(sws, coefficients, 1, coefficients, 0, 0, 1 << 16, 1 << 16)
-
-        frame = try OwnedFrame(path: path)
-        frame.frame.pointee.format = AV_PIX_FMT_YUV420P.rawValue
-        frame.frame.pointee.width = Int32(video.width)
-        frame.frame.pointee.height = Int32(video.height)
-        try check(av_frame_get_buffer(frame.frame, 0), "allocating a video frame", file: path)
 
         output.setMetadata(metadata)
         try output.writeHeader(options: ["movflags": "+faststart"])
