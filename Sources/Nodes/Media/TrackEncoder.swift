@@ -1,0 +1,128 @@
+import CFFmpeg
+import Foundation
+
+/// Encodes one track's MP4: H.264 (libx264, yuv420p BT.709) + AAC (48 kHz stereo), faststart,
+/// with container tags. Video frames are pushed by the caller; after each one the audio is pulled
+/// from the `AudioInput` up to that frame's end time, so memory stays bounded for any length.
+public final class TrackEncoder {
+    public let path: String
+    public let video: VideoSettings
+    private let output: MediaOutput
+    private let encoder: MediaEncoder
+    private let audio: AACStream
+    private let converter: OpaquePointer
+    private let frame: OwnedFrame
+    private let sampleRate: Int
+    private let audioFrames: Int
+    private var framesEncoded: Int64 = 0
+    private var finished = false
+
+    public init(path: String, video: VideoSettings, audio input: AudioInput, audioBitrate: String, metadata: [String: String]) throws {
+        self.path = path
+        self.video = video
+        sampleRate = input.sampleRate
+        audioFrames = input.totalFrames
+        guard video.width > 0, video.height > 0, video.width % 2 == 0, video.height % 2 == 0 else {
+            throw MediaError.invalid(file: path, reason: "video size \(video.width)x\(video.height) must be positive and even (yuv420p)")
+        }
+        guard video.fps > 0 else { throw MediaError.invalid(file: path, reason: "fps \(video.fps) must be positive") }
+        guard video.threads > 0 else {
+            throw MediaError.invalid(file: path, reason: "encoder threads must be fixed (≥ 1), got \(video.threads)")
+        }
+        output = try MediaOutput(path: path, format: "mp4")
+        encoder = try MediaEncoder(name: "libx264", path: path)
+        let ctx = encoder.context
+        ctx.pointee.width = Int32(video.width)
+        ctx.pointee.height = Int32(video.height)
+        ctx.pointee.pix_fmt = AV_PIX_FMT_YUV420P
+        ctx.pointee.time_base = AVRational(num: 1, den: Int32(video.fps))
+        ctx.pointee.framerate = AVRational(num: Int32(video.fps), den: 1)
+        ctx.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
+        // BT.709 limited range, tagged so players convert back to the colours we rendered.
+        ctx.pointee.colorspace = AVCOL_SPC_BT709
+        ctx.pointee.color_primaries = AVCOL_PRI_BT709
+        ctx.pointee.color_trc = AVCOL_TRC_BT709
+        ctx.pointee.color_range = AVCOL_RANGE_MPEG
+        // Frame threads only: sliced threads change the bitstream layout; the count is fixed.
+        ctx.pointee.thread_count = Int32(video.threads)
+        ctx.pointee.thread_type = FF_THREAD_FRAME
+        if let gop = video.keyframeInterval {
+            guard gop > 0 else { throw MediaError.invalid(file: path, reason: "keyframe interval \(gop) must be positive") }
+            ctx.pointee.gop_size = Int32(gop)
+        }
+        try encoder.setPrivateOption("preset", video.preset)
+        try encoder.setPrivateOption("crf", String(video.crf))
+        if let profile = video.profile { try encoder.setPrivateOption("profile", profile) }
+        // x264 derives everything else (lookahead threads, ...) from these parameters, never from
+        // the CPU count, once `threads` is fixed. Spelled out so a changed default cannot bite.
+        try encoder.setPrivateOption("x264-params", "sliced-threads=0:non-deterministic=0")
+        try encoder.open(adding: output)
+
+        audio = try AACStream(input: input, bitrate: audioBitrate, output: output)
+
+        let yuv = try OwnedFrame(path: path)
+        yuv.frame.pointee.format = AV_PIX_FMT_YUV420P.rawValue
+        yuv.frame.pointee.width = Int32(video.width)
+        yuv.frame.pointee.height = Int32(video.height)
+        try check(av_frame_get_buffer(yuv.frame, 0), "allocating a video frame", file: path)
+        frame = yuv
+
+        // RGB (full range) → BT.709 limited-range yuv420p, at the same size. Created last, so
+        // that any later throw runs deinit, which frees it.
+        guard let sws = sws_getContext(Int32(video.width), Int32(video.height), AV_PIX_FMT_RGB24,
+                                       Int32(video.width), Int32(video.height), AV_PIX_FMT_YUV420P,
+                                       SWS_BICUBIC | SWS_ACCURATE_RND | SWS_BITEXACT | SWS_FULL_CHR_H_INP, nil, nil, nil) else {
+            throw MediaError.invalid(file: path, reason: "swscale cannot convert RGB24 to yuv420p")
+        }
+        converter = sws
+        let coefficients = sws_getCoefficients(SWS_CS_ITU709)
+        sws_setColorspaceDetails(sws, coefficients, 1, coefficients, 0, 0, 1 << 16, 1 << 16)
+
+        output.setMetadata(metadata)
+        try output.writeHeader(options: ["movflags": "+faststart"])
+    }
+
+    deinit { sws_freeContext(converter) }
+
+    /// Encodes the next video frame (size must equal the video settings), then the audio up to its end.
+    public func encode(_ image: RGBImage) throws {
+        guard !finished else { throw MediaError.invalid(file: path, reason: "encode after finish") }
+        guard image.width == video.width, image.height == video.height else {
+            throw MediaError.invalid(file: path, reason: "frame is \(image.width)x\(image.height), video is \(video.width)x\(video.height)")
+        }
+        let f = frame.frame
+        try check(av_frame_make_writable(f), "preparing a video frame", file: path)
+        image.pixels.withUnsafeBufferPointer { src in
+            var srcData: [UnsafePointer<UInt8>?] = [src.baseAddress, nil, nil, nil]
+            var srcStride: [Int32] = [Int32(video.width * 3), 0, 0, 0]
+            var dstData: [UnsafeMutablePointer<UInt8>?] = [f.pointee.data.0, f.pointee.data.1, f.pointee.data.2, nil]
+            var dstStride: [Int32] = [f.pointee.linesize.0, f.pointee.linesize.1, f.pointee.linesize.2, 0]
+            _ = sws_scale(converter, &srcData, &srcStride, 0, Int32(video.height), &dstData, &dstStride)
+        }
+        f.pointee.pts = framesEncoded
+        framesEncoded += 1
+        try encoder.send(f, to: output)
+        // Audio up to this frame's end: (i+1)/fps seconds, in source samples, rounded up.
+        let end = (Int(framesEncoded) * sampleRate + video.fps - 1) / video.fps
+        try audio.pull(toSourceFrame: end)
+    }
+
+    /// Number of video frames encoded so far.
+    public var frameCount: Int { Int(framesEncoded) }
+
+    /// Flushes both encoders, encodes any audio not yet consumed, writes the trailer and faststart index.
+    public func finish() throws {
+        guard !finished else { return }
+        finished = true
+        guard framesEncoded > 0 else { throw MediaError.invalid(file: path, reason: "no video frames were encoded") }
+        // The promise of a track: picture and sound end together (within one frame).
+        let expected = FrameTiming(sampleRate: sampleRate, fps: video.fps).frameCount(samples: audioFrames)
+        guard abs(Int(framesEncoded) - expected) <= 1 else {
+            let seconds = Double(audioFrames) / Double(sampleRate)
+            throw MediaError.invalid(file: path, reason: "\(framesEncoded) video frames for \(String(format: "%.3f", seconds)) s of audio (expected \(expected) at \(video.fps) fps)")
+        }
+        try encoder.flush(to: output)
+        try audio.finish()
+        try output.finish()
+    }
+}

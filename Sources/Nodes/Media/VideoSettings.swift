@@ -1,0 +1,26 @@
+/// How a track's video stream is encoded (H.264 through libx264).
+public struct VideoSettings: Equatable, Sendable {
+    public var width: Int
+    public var height: Int
+    public var fps: Int
+    public var crf: Int
+    public var preset: String
+    /// x264 threads. Part of the output's identity (x264's bitstream depends on it), so it
+    /// must come from the config, never from the machine; 0 ("auto") is refused.
+    public var threads: Int
+    public var profile: String?
+    /// Maximum GOP length in frames; nil leaves x264's default (250).
+    public var keyframeInterval: Int?
+
+    public init(width: Int, height: Int, fps: Int, crf: Int, preset: String, threads: Int,
+                profile: String? = nil, keyframeInterval: Int? = nil) {
+        self.width = width
+        self.height = height
+        self.fps = fps
+        self.crf = crf
+        self.preset = preset
+        self.threads = threads
+        self.profile = profile
+        self.keyframeInterval = keyframeInterval
+    }
+}

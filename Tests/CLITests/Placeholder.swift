@@ -1,0 +1,2 @@
+// Placeholder so the test target builds; replaced by the real tests.
+import XCTest
