@@ -1,2 +1,0 @@
-// Placeholder so the test target builds; replaced by the real tests.
-import XCTest
