@@ -1,0 +1,198 @@
+import Foundation
+
+/// Features → latent trajectory, plus per-frame camera/effect curves.
+///
+/// Per frame the latent is
+///
+///     latent = EMA_adaptive( blend(anchors; chroma, features) + wanderGain·wander(phase) + motion ) + pulse·env(percussive)·pulseDir
+///
+/// - **blend**: softmax over the K anchors. Each anchor is tuned to a pitch class (a cosine
+///   profile around the chroma circle), so the harmony steers which anchors dominate; a seeded
+///   projection of loudness/brightness/noisiness/harmonic/percussive adds timbre. The chroma
+///   part is gated by loudness, since chroma of near-silence is noise. The blend is divided
+///   by √Σw², which keeps a mixture of standard-normal anchors standard-normal in scale (a
+///   plain average of many anchors would shrink towards the origin and wash the image out).
+/// - **wander**: seeded sinusoids of a phase whose speed follows loudness and brightness and
+///   is kicked by onsets (continuously) and beats (an impulse that decays over 0.3 s).
+/// - **motion**: accumulating, bouncing drift with speed ∝ `motion` × harmonic energy.
+/// - **pulse**: displacement ∝ `pulse` × percussive envelope along a fixed seeded direction;
+///   added after smoothing and not accumulated, so it snaps back when the drums stop.
+/// - **smoothing**: EMA whose time constant is `smoothing` × (0.06 s loud … 0.66 s silent).
+///
+/// Every time constant is in seconds and converted with the frame rate, so trajectories at
+/// 30 and 60 fps agree at equal times. All randomness comes from `wanderSeed`.
+public struct Controller {
+    public static let version = 1
+
+    public let config: ControllerConfig
+    public let anchors: [[Float]]
+    public let fps: Int
+
+    public init(config: ControllerConfig, anchors: [[Float]], fps: Int) {
+        self.config = config
+        self.anchors = anchors
+        self.fps = fps
+    }
+
+    /// Output tensors, each with one row per feature row (N):
+    /// - `latent` [N, latentDim]: the generator input.
+    /// - `zoom` [N]: camera scale ≥ 1 (1 = as rendered; 1.2 = 20 % closer). Grows with loudness and pulse.
+    /// - `rotation` [N]: camera angle in radians, accumulated (slow spin, faster with harmonic
+    ///   energy × motion). Unbounded; use it modulo 2π.
+    /// - `hue` [N]: hue rotation in turns, [0, 1); drifts slowly, faster with bright loud passages.
+    /// - `flash` [N]: [0, 1] envelope on beats and strong onsets (0.12 s decay); post-effects scale it by `postfx.flash`.
+    /// - `contrast` [N]: contrast multiplier around mid-grey, 1 … 1 + 0.35·pulse, on percussive hits.
+    /// - `anchor_weights` [N, K]: the softmax blend weights (for plots).
+    public static let curveNames = ["zoom", "rotation", "hue", "flash", "contrast"]
+
+    public func trajectory(features: Safetensors) throws -> Safetensors {
+        let dim = config.latentDim
+        guard dim >= 1 else { throw ControllerError.invalidConfig(key: "controller.latent_dim", reason: "must be at least 1, got \(dim)") }
+        guard fps >= 1 else { throw ControllerError.invalidConfig(key: "output.fps", reason: "must be at least 1, got \(fps)") }
+        guard !anchors.isEmpty else { throw ControllerError.invalidConfig(key: "controller.anchors", reason: "no anchor latents") }
+        for (i, a) in anchors.enumerated() where a.count != dim {
+            throw ControllerError.invalidConfig(key: "controller.anchors", reason: "anchor \(i) has \(a.count) values, controller.latent_dim is \(dim)")
+        }
+        for key in ["pulse", "motion", "smoothing"] {
+            let v = key == "pulse" ? config.pulse : key == "motion" ? config.motion : config.smoothing
+            guard v.isFinite, v >= 0 else { throw ControllerError.invalidConfig(key: "controller.\(key)", reason: "must be a finite number ≥ 0, got \(v)") }
+        }
+
+        let f = try FeatureRows(features)
+        let n = f.count
+        let k = anchors.count
+        let dt = 1.0 / Double(fps)
+        let dtf = Float(dt)
+        let seed = UInt64(bitPattern: Int64(config.wanderSeed))
+        let pulse = Float(config.pulse), motion = Float(config.motion)
+
+        // Seeded, fixed per trajectory.
+        let wander = Wander(dim: dim, seed: seed)
+        var bouncing = BouncingMotion(dim: dim, seed: seed)
+        var rng = SeededRandom(seed: seed, stream: 0x9017)
+        let pulseDirection = (0..<dim).map { _ in 0.8 * rng.nextGaussian() }
+        let timbre = (0..<k).map { _ in (0..<5).map { _ in rng.nextGaussian() } }
+        let spin: Float = rng.nextFloat() < 0.5 ? -1 : 1
+        let profiles = (0..<k).map { a in
+            (0..<12).map { p in Float(cos(2 * Double.pi * (Double(p) - 12 * Double(a) / Double(k)) / 12)) }
+        }
+
+        // Time constants (seconds).
+        let loudAlpha = TimeConstant.alpha(tau: 0.25, dt: dt)
+        let kickTau = 0.3
+        let kickKeep = TimeConstant.keep(tau: kickTau, dt: dt)
+        let flashKeep = TimeConstant.keep(tau: 0.12, dt: dt)
+        var pulseEnv = Envelope(attack: 0.015, release: 0.15, dt: dt)
+
+        var latent = [Float](repeating: 0, count: n * dim)
+        var weightsOut = [Float](repeating: 0, count: n * k)
+        var zoom = [Float](repeating: 1, count: n), rotation = [Float](repeating: 0, count: n)
+        var hue = [Float](repeating: 0, count: n), flash = [Float](repeating: 0, count: n)
+        var contrast = [Float](repeating: 1, count: n)
+
+        var loud: Float = n > 0 ? f.rms[0] : 0
+        var phase: Double = 0, kick: Float = 0
+        var angle: Double = 0, hueTurns: Double = 0
+        var flashEnv: Float = 0
+        var smoothed = [Float](repeating: 0, count: dim)
+        var raw = [Float](repeating: 0, count: dim)
+        var wanderValue = [Float](repeating: 0, count: dim)
+        var logits = [Float](repeating: 0, count: k)
+        let wanderGain: Float = 0.8
+
+        for i in 0..<n {
+            let rms = f.rms[i], onset = f.onset[i], centroid = f.centroid[i]
+            let harmonic = f.harmonic[i], percussive = f.percussive[i], flatness = f.flatness[i]
+            loud += loudAlpha * (rms - loud)
+
+            // Anchor blend.
+            let chromaRow = f.chroma[(i * 12)..<(i * 12 + 12)]
+            let chromaSum = max(chromaRow.reduce(0, +), 1e-6)
+            let chromaGain = 4 * loud.squareRoot()
+            let timbreInput: [Float] = [rms, centroid, flatness, harmonic, percussive]
+            var maxLogit = -Float.infinity
+            for a in 0..<k {
+                var c: Float = 0
+                for p in 0..<12 { c += profiles[a][p] * chromaRow[chromaRow.startIndex + p] }
+                var t: Float = 0
+                for j in 0..<5 { t += timbre[a][j] * timbreInput[j] }
+                logits[a] = chromaGain * c / chromaSum + 1.2 * t
+                maxLogit = max(maxLogit, logits[a])
+            }
+            var total: Float = 0
+            for a in 0..<k { logits[a] = exp(logits[a] - maxLogit); total += logits[a] }
+            var sumSquares: Float = 0
+            for a in 0..<k {
+                logits[a] /= total
+                sumSquares += logits[a] * logits[a]
+                weightsOut[i * k + a] = logits[a]
+            }
+            let norm = 1 / sumSquares.squareRoot()
+            for d in 0..<dim { raw[d] = 0 }
+            for a in 0..<k {
+                let w = logits[a] * norm
+                for d in 0..<dim { raw[d] += w * anchors[a][d] }
+            }
+
+            // Wander: the beat impulse is integrated exactly over the frame (τ·(1−keep)), so its
+            // total contribution is kickTau per beat at any frame rate.
+            if f.beats[i] { kick += 1 }
+            let speed = 0.02 + 0.8 * rms + 0.6 * rms * centroid + 1.0 * onset
+            phase += Double(speed) * dt + Double(1.5 * kick) * kickTau * Double(1 - kickKeep)
+            kick *= kickKeep
+            wander.value(phase: phase, into: &wanderValue)
+
+            // Motion.
+            bouncing.advance(speed: motion * (0.02 + 1.2 * harmonic), dt: dtf)
+
+            for d in 0..<dim { raw[d] += wanderGain * wanderValue[d] + bouncing.position[d] }
+
+            // Adaptive smoothing: long in quiet passages (calm), short in loud ones (responsive).
+            if i == 0 {
+                smoothed = raw
+            } else {
+                let tau = config.smoothing * (0.06 + 0.6 * Double(1 - loud))
+                let alpha = TimeConstant.alpha(tau: tau, dt: dt)
+                for d in 0..<dim { smoothed[d] += alpha * (raw[d] - smoothed[d]) }
+            }
+
+            // Pulse: added after smoothing so hits stay sharp; never accumulated.
+            let env = pulseEnv.follow(percussive)
+            for d in 0..<dim { latent[i * dim + d] = smoothed[d] + pulse * env * pulseDirection[d] }
+
+            // Curves.
+            zoom[i] = 1 + 0.2 * loud + 0.15 * pulse * env
+            angle += Double(spin * (0.015 + 0.25 * motion * harmonic)) * dt
+            rotation[i] = Float(angle)
+            hueTurns += Double(0.003 + 0.02 * centroid * loud) * dt
+            hueTurns -= hueTurns.rounded(.down)
+            hue[i] = Float(hueTurns)
+            let onsetDrive = smoothstep(0.55, 1.0, onset)
+            flashEnv = max(f.beats[i] ? 0.8 : 0, onsetDrive, flashEnv * flashKeep)
+            flash[i] = flashEnv
+            contrast[i] = 1 + 0.35 * pulse * env
+        }
+
+        var out = Safetensors()
+        out.tensors["latent"] = Tensor(shape: [n, dim], data: latent)
+        out.tensors["anchor_weights"] = Tensor(shape: [n, k], data: weightsOut)
+        out.tensors["zoom"] = Tensor(shape: [n], data: zoom)
+        out.tensors["rotation"] = Tensor(shape: [n], data: rotation)
+        out.tensors["hue"] = Tensor(shape: [n], data: hue)
+        out.tensors["flash"] = Tensor(shape: [n], data: flash)
+        out.tensors["contrast"] = Tensor(shape: [n], data: contrast)
+        out.metadata = [
+            "controller_version": String(Controller.version),
+            "fps": String(fps),
+            "latent_dim": String(dim),
+            "anchors": String(k),
+        ]
+        return out
+    }
+}
+
+@inline(__always)
+func smoothstep(_ lo: Float, _ hi: Float, _ x: Float) -> Float {
+    let t = min(max((x - lo) / (hi - lo), 0), 1)
+    return t * t * (3 - 2 * t)
+}

@@ -1,0 +1,57 @@
+import Foundation
+import XCTest
+@testable import Nodes
+
+/// Writes sample frames to /tmp/look-gallery (PPM) for a human to look at, and measures
+/// render/post-effect time (meaningful only in release builds).
+final class LookGalleryTests: XCTestCase {
+    let directory = "/tmp/look-gallery"
+
+    func testWriteGallery() throws {
+        let features = LookFixtures.features(fps: 30, seconds: 12)
+        let trajectory = try LookFixtures.controller(fps: 30).trajectory(features: features)
+        let latent = trajectory.tensors["latent"]!
+        for seed in 1...6 {
+            var config = GeneratorConfig()
+            config.seed = seed
+            let cppn = try CPPN(config: config, latentDim: 8)
+            for frame in [0, 150, 152, 300] {
+                let curves = FrameCurves(trajectory: trajectory, frame: frame)
+                var image = cppn.render(latent: latent.row(frame), width: 320, height: 180, zoom: curves.zoom, rotation: curves.rotation)
+                LookFixtures.writePPM(image, to: "\(directory)/raw-s\(seed)-f\(frame).ppm")
+                var fx = try PostFX(config: PostFXConfig(), seed: 1, fps: 30)
+                fx.apply(&image, frame: frame, curves: curves)
+                LookFixtures.writePPM(image, to: "\(directory)/fx-s\(seed)-f\(frame).ppm")
+            }
+        }
+    }
+
+    func testTiming() throws {
+        let cppn = try CPPN(config: GeneratorConfig(), latentDim: 8)
+        let latent = ArraySlice(Controller.seededAnchors(count: 1, dim: 8, seed: 3)[0])
+        _ = cppn.render(latent: latent, width: 640, height: 360)
+        let runs = 10
+        var start = Date()
+        var image = RGBImage(width: 1, height: 1)
+        for _ in 0..<runs { image = cppn.render(latent: latent, width: 640, height: 360) }
+        let renderMs = Date().timeIntervalSince(start) * 1000 / Double(runs)
+
+        var config = PostFXConfig()
+        config.grain = 0.3
+        config.chromaShift = 1
+        config.trails = true
+        config.flash = 0.5
+        var fx = try PostFX(config: config, seed: 1, fps: 30)
+        let big = RGBImage(width: 1280, height: 720, pixels: [UInt8]((0..<(1280 * 720 * 3)).map { UInt8(truncatingIfNeeded: $0 &* 31) }))
+        var frame = big
+        fx.apply(&frame, frame: 0, curves: .neutral)
+        start = Date()
+        for i in 0..<runs {
+            frame = big
+            fx.apply(&frame, frame: i, curves: FrameCurves(zoom: 1, rotation: 0, hue: 0.1, flash: 0.3, contrast: 1.1))
+        }
+        let fxMs = Date().timeIntervalSince(start) * 1000 / Double(runs)
+        print("LOOK TIMING: cppn 640x360 h32 l4 \(String(format: "%.1f", renderMs)) ms/frame; postfx 1280x720 (all effects) \(String(format: "%.1f", fxMs)) ms/frame")
+        XCTAssertEqual(image.width, 640)
+    }
+}
