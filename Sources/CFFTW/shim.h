@@ -1,1 +1,4 @@
 #include <fftw3.h>
+
+/// fftwf_version is an array of unknown size, which Swift cannot import.
+static inline const char *cfftw_version(void) { return fftwf_version; }

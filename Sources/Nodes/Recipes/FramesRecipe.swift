@@ -40,7 +40,10 @@ public struct FramesRecipe: Recipe {
         let writer = try ShardWriter(path: path, width: size.width, height: size.height, fps: track.config.output.fps)
         for i in 0..<range.count {
             try context.checkCancellation()
-            try writer.write(generator.render(latent: latents.row(i), width: size.width, height: size.height))
+            // The camera (zoom, rotation) is rendered here; the other curves are post-effects.
+            let camera = FrameCurves(trajectory: rows, frame: i)
+            try writer.write(generator.render(latent: latents.row(i), width: size.width, height: size.height,
+                                              zoom: camera.zoom, rotation: camera.rotation))
             context.reportProgress(done: i + 1, total: range.count)
         }
         try writer.finish()

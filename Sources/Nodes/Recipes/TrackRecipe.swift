@@ -59,7 +59,7 @@ public struct TrackRecipe: Recipe {
             video: VideoSettings(width: out.width, height: out.height, fps: out.fps, crf: config.encoder.crf,
                                  preset: config.encoder.preset, threads: config.encoder.threads),
             audio: input, audioBitrate: config.encoder.audioBitrate, metadata: metadata)
-        var postfx = PostFX(config: config.postfx, seed: UInt64(config.controller.wanderSeed), fps: out.fps)
+        var postfx = try PostFX(config: config.postfx, seed: UInt64(config.controller.wanderSeed), fps: out.fps)
         var scaler: ImageScaler?
         var frame = 0
         for shard in shards {

@@ -18,7 +18,7 @@ enum MachineInfo {
             "cores": String(ProcessInfo.processInfo.activeProcessorCount),
             "libavcodec": String(cString: av_version_info()),
             "libsndfile": String(cString: sf_version_string()),
-            "fftw": withUnsafePointer(to: fftwf_version) { $0.withMemoryRebound(to: CChar.self, capacity: 64) { String(cString: $0) } },
+            "fftw": String(cString: cfftw_version()),
             "openblas": String(cString: openblas_get_config()),
         ]
     }
