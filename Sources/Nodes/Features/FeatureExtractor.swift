@@ -71,7 +71,7 @@ public struct FeatureExtractor {
         let mfcc = MFCC(count: FeatureExtractor.mfccCount, bands: FeatureExtractor.analysisMelBands)
         let chroma = ChromaFilterbank(sampleRate: sampleRate, nFft: nFft, tuning: tuningOffset)
         var flux = SpectralFlux()
-        var hpss = HPSSStream(bins: bins, nFft: nFft, frameCount: n)
+        let hpss = HPSSStream(bins: bins, nFft: nFft, frameCount: n)
         var rms = [Float](), centroid = [Float](), rolloff = [Float](), flatness = [Float]()
         var fluxMean = [Float](), fluxMedian = [Float](), harmonic = [Float](), percussive = [Float]()
         var mel = [Float](repeating: 0, count: n * outputMel.count)

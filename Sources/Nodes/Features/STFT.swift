@@ -57,7 +57,12 @@ final class VideoRateSTFT {
             }
             fft.transform()
             power.withUnsafeMutableBufferPointer { fft.power(into: $0.baseAddress!) }
-            for k in 0..<bins { magnitude[k] = power[k].squareRoot() }
+            for k in 0..<bins {
+                // Only absurd input (float files with values near Float.max) overflows; keep the
+                // downstream math finite rather than propagating Inf/NaN.
+                if !power[k].isFinite { power[k] = 0 }
+                magnitude[k] = power[k].squareRoot()
+            }
             try samples.withUnsafeBufferPointer { s in
                 try power.withUnsafeBufferPointer { p in
                     try magnitude.withUnsafeBufferPointer { m in
