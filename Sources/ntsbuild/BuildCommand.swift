@@ -14,7 +14,7 @@ struct BuildCommand: ParsableCommand {
 
     @OptionGroup var project: ProjectOptions
 
-    @Option(name: .shortAndLong, help: "Parallel jobs (default: number of cores).")
+    @Option(name: [.customShort("j", allowingJoined: true), .long], help: "Parallel jobs (default: number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Flag(name: [.customShort("n"), .customLong("dry-run")], help: "Plan only: say what would run, and why.")

@@ -4,7 +4,7 @@ import Nodes
 
 /// Options every command shares: which Buildfile, and the overlays on top of it.
 struct ProjectOptions: ParsableArguments {
-    @Option(name: [.short, .customLong("buildfile")], help: "The Buildfile (default ./Buildfile.yaml).")
+    @Option(name: [.customShort("f"), .customLong("buildfile")], help: "The Buildfile (default ./Buildfile.yaml).")
     var buildfile = "Buildfile.yaml"
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a config key, e.g. encoder.crf=20 (repeatable).", valueName: "KEY=VALUE"))
