@@ -20,7 +20,8 @@ enum YAMLSource {
         } catch let error as YamlError {
             switch error {
             case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _), .composer(let context, let problem, let mark, _):
-                let what = [context?.description, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+                let what = [context?.description, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+                    .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
                 throw ConfigError(SourceLocation(file: displayName, line: mark.line, column: mark.column), "malformed YAML: \(what)")
             default:
                 throw ConfigError(SourceLocation(file: displayName), "malformed YAML: \(error.description.split(separator: "\n").first ?? "")")
