@@ -20,7 +20,7 @@ public final class Engine: @unchecked Sendable {
         self.cacheDirectory = cacheDirectory
         self.fs = fs
         store = ContentStore(directory: cacheDirectory + "/objects", fs: fs)
-        actions = ActionCache(directory: cacheDirectory + "/actions", fs: fs)
+        actions = ActionCache(path: cacheDirectory + "/actions.log", fs: fs)
         traces = TraceStore(directory: cacheDirectory + "/traces", fs: fs)
         stats = StatCache(path: cacheDirectory + "/stat.json", fs: fs)
     }
@@ -56,7 +56,10 @@ public final class Engine: @unchecked Sendable {
             w.start()
         }
         run.waitUntilDone()
-        if !options.dryRun { try stats.save() }
+        if !options.dryRun {
+            try stats.save()
+            try actions.compactIfNeeded()
+        }
         return BuildResult(nodes: run.results, wallSeconds: Date().timeIntervalSince(start), interrupted: isCancelled)
     }
 }
@@ -201,12 +204,10 @@ private final class Run: @unchecked Sendable {
             if let digest { known[input.raw] = digest } else { unknown.append(input) }
             if let label = graph.recipes[input]?.label { labels[input.raw] = label }
         }
-        let previous = engine.traces.load(id)
-
         // Dry run with an input that would be rebuilt: its new output, and so this key, is unknown.
         if !unknown.isEmpty {
             var reasons = unknown.sorted().map { Reason.inputWillRebuild(id: $0, label: labels[$0.raw]) }
-            if let previous {
+            if let previous = engine.traces.load(id) {
                 reasons += Explanation.reasons(previous: previous, kind: kind, version: version, params: params, inputs: known, labels: labels)
                     .filter { if case .inputChanged(_, _, _, nil) = $0 { return false } else { return true } }
             }
@@ -216,13 +217,16 @@ private final class Run: @unchecked Sendable {
 
         let key = ActionKey.compute(kind: kind, version: version, params: params, inputs: known)
         if let record = engine.actions.lookup(key), engine.store.size(of: record.output) == record.size {
-            if !options.dryRun && previous?.key != key {
+            if !options.dryRun && engine.actions.head(of: id) != key {
+                // Reusing an older build (a config switched back): its trace becomes the current one.
                 try engine.traces.save(Trace(kind: kind, version: version, key: key, params: params, inputs: known, output: record.output, seconds: record.seconds), for: id)
+                try engine.actions.setHead(key, for: id)
             }
             emit(.reused(id, output: record.output))
             return NodeResult(id: id, status: .reused, key: key, output: record.output, seconds: 0, reasons: [])
         }
 
+        let previous = engine.traces.load(id)
         var reasons = Explanation.reasons(previous: previous, kind: kind, version: version, params: params, inputs: known, labels: labels)
         if reasons.isEmpty { reasons = previous?.key == key ? [.outputMissing] : [.neverBuilt] }
         if options.dryRun {
@@ -260,6 +264,7 @@ private final class Run: @unchecked Sendable {
             let size = engine.store.size(of: output) ?? 0
             try engine.actions.record(ActionRecord(output: output, size: size, seconds: seconds), for: key)
             try engine.traces.save(Trace(kind: kind, version: version, key: key, params: params, inputs: known, output: output, seconds: seconds), for: id)
+            try engine.actions.setHead(key, for: id)
             emit(.built(id, output: output, seconds: seconds))
             return NodeResult(id: id, status: .built, key: key, output: output, seconds: seconds, reasons: reasons)
         } catch {
