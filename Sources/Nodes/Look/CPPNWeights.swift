@@ -25,7 +25,7 @@ struct CPPNWeights: Equatable, Sendable {
     /// structured: with gain 1 the deeper layers barely leave the linear range of their
     /// activations and the frame is a smooth, nearly static gradient.
     static let coordGain: Float = 1.0
-    static let latentGain: Float = 2.0
+    static let latentGain: Float = 0.5
     static let hiddenGain: Float = 5.0
     static let outGain: Float = 1.5
 

@@ -8,8 +8,8 @@ import Foundation
 ///
 /// - **blend**: softmax over the K anchors. Each anchor is tuned to a pitch class (a cosine
 ///   profile around the chroma circle), so the harmony steers which anchors dominate; a seeded
-///   projection of loudness/brightness/noisiness/harmonic/percussive adds timbre. The chroma
-///   part is gated by loudness, since chroma of near-silence is noise. The blend is divided
+///   projection of (0.5 s averages of) loudness/brightness/noisiness/harmonic energy adds timbre. The chroma
+///   part (chroma averaged over 0.4 s) is gated by loudness, since chroma of near-silence is noise. The blend is divided
 ///   by √Σw², which keeps a mixture of standard-normal anchors standard-normal in scale (a
 ///   plain average of many anchors would shrink towards the origin and wash the image out).
 /// - **wander**: seeded sinusoids of a phase whose speed follows loudness and brightness and
@@ -70,8 +70,8 @@ public struct Controller {
         let wander = Wander(dim: dim, seed: seed)
         var bouncing = BouncingMotion(dim: dim, seed: seed)
         var rng = SeededRandom(seed: seed, stream: 0x9017)
-        let pulseDirection = (0..<dim).map { _ in 0.8 * rng.nextGaussian() }
-        let timbre = (0..<k).map { _ in (0..<5).map { _ in rng.nextGaussian() } }
+        let pulseDirection = (0..<dim).map { _ in 0.35 * rng.nextGaussian() }
+        let timbre = (0..<k).map { _ in (0..<4).map { _ in rng.nextGaussian() } }
         let spin: Float = rng.nextFloat() < 0.5 ? -1 : 1
         let profiles = (0..<k).map { a in
             (0..<12).map { p in Float(cos(2 * Double.pi * (Double(p) - 12 * Double(a) / Double(k)) / 12)) }
@@ -82,7 +82,7 @@ public struct Controller {
         let kickTau = 0.3
         let kickKeep = TimeConstant.keep(tau: kickTau, dt: dt)
         let flashKeep = TimeConstant.keep(tau: 0.12, dt: dt)
-        var pulseEnv = Envelope(attack: 0.015, release: 0.15, dt: dt)
+        var pulseEnv = Envelope(attack: 0.03, release: 0.15, dt: dt)
 
         var latent = [Float](repeating: 0, count: n * dim)
         var weightsOut = [Float](repeating: 0, count: n * k)
@@ -91,6 +91,10 @@ public struct Controller {
         var contrast = [Float](repeating: 1, count: n)
 
         var loud: Float = n > 0 ? f.rms[0] : 0
+        let timbreAlpha = TimeConstant.alpha(tau: 0.5, dt: dt)
+        let chromaAlpha = TimeConstant.alpha(tau: 0.4, dt: dt)
+        var chroma = n > 0 ? Array(f.chroma[0..<12]) : [Float](repeating: 0, count: 12)
+        var timbreInput: [Float] = n > 0 ? [f.rms[0], f.centroid[0], f.flatness[0], f.harmonic[0]] : [0, 0, 0, 0]
         var phase: Double = 0, kick: Float = 0
         var angle: Double = 0, hueTurns: Double = 0
         var flashEnv: Float = 0
@@ -106,16 +110,20 @@ public struct Controller {
             loud += loudAlpha * (rms - loud)
 
             // Anchor blend.
-            let chromaRow = f.chroma[(i * 12)..<(i * 12 + 12)]
-            let chromaSum = max(chromaRow.reduce(0, +), 1e-6)
-            let chromaGain = 4 * loud.squareRoot()
-            let timbreInput: [Float] = [rms, centroid, flatness, harmonic, percussive]
+            // Chroma is averaged over 0.4 s first: frame chroma is noisy, and a chord change
+            // should morph the picture over about a second, not cut it.
+            for p in 0..<12 { chroma[p] += chromaAlpha * (f.chroma[i * 12 + p] - chroma[p]) }
+            let chromaSum = max(chroma.reduce(0, +), 1e-6)
+            let chromaGain = 3 * loud.squareRoot()
+            // Timbre from slow (0.5 s) averages: the blend should follow the passage's character,
+            // not jump on every drum hit (that is the pulse's job).
+            for (j, v) in [rms, centroid, flatness, harmonic].enumerated() { timbreInput[j] += timbreAlpha * (v - timbreInput[j]) }
             var maxLogit = -Float.infinity
             for a in 0..<k {
                 var c: Float = 0
-                for p in 0..<12 { c += profiles[a][p] * chromaRow[chromaRow.startIndex + p] }
+                for p in 0..<12 { c += profiles[a][p] * chroma[p] }
                 var t: Float = 0
-                for j in 0..<5 { t += timbre[a][j] * timbreInput[j] }
+                for j in 0..<4 { t += timbre[a][j] * timbreInput[j] }
                 logits[a] = chromaGain * c / chromaSum + 1.2 * t
                 maxLogit = max(maxLogit, logits[a])
             }
@@ -137,8 +145,8 @@ public struct Controller {
             // Wander: the beat impulse is integrated exactly over the frame (τ·(1−keep)), so its
             // total contribution is kickTau per beat at any frame rate.
             if f.beats[i] { kick += 1 }
-            let speed = 0.02 + 0.8 * rms + 0.6 * rms * centroid + 1.0 * onset
-            phase += Double(speed) * dt + Double(1.5 * kick) * kickTau * Double(1 - kickKeep)
+            let speed = 0.01 + 0.4 * rms + 0.3 * rms * centroid + 0.8 * onset
+            phase += Double(speed) * dt + Double(0.6 * kick) * kickTau * Double(1 - kickKeep)
             kick *= kickKeep
             wander.value(phase: phase, into: &wanderValue)
 
@@ -167,7 +175,7 @@ public struct Controller {
             hueTurns += Double(0.003 + 0.02 * centroid * loud) * dt
             hueTurns -= hueTurns.rounded(.down)
             hue[i] = Float(hueTurns)
-            let onsetDrive = smoothstep(0.55, 1.0, onset)
+            let onsetDrive = smoothstep(0.4, 0.9, onset)
             flashEnv = max(f.beats[i] ? 0.8 : 0, onsetDrive, flashEnv * flashKeep)
             flash[i] = flashEnv
             contrast[i] = 1 + 0.35 * pulse * env
