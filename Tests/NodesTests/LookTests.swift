@@ -22,6 +22,19 @@ final class LookTests: XCTestCase {
         XCTAssertEqual(a, b)
     }
 
+    func testConcurrentRenderingGivesTheSameBytes() throws {
+        // The scheduler renders shards in parallel with one CPPN value per shard or shared.
+        let cppn = try makeCPPN()
+        let reference = cppn.render(latent: latentA, width: 200, height: 120)
+        let results = UnsafeMutableBufferPointer<RGBImage?>.allocate(capacity: 4)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: 4) { i in
+            results[i] = cppn.render(latent: latentA, width: 200, height: 120)
+        }
+        for r in results { XCTAssertEqual(r, reference) }
+    }
+
     func testDifferentSeedsRenderDifferentFrames() throws {
         let a = try makeCPPN(seed: 1).render(latent: latentA, width: 160, height: 90)
         let b = try makeCPPN(seed: 2).render(latent: latentA, width: 160, height: 90)

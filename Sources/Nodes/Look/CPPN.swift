@@ -14,7 +14,8 @@ import Foundation
 /// to one thread: parallelism comes from the scheduler rendering several shards, and a
 /// fixed thread count keeps the floating-point summation order, hence the bytes, fixed.
 public struct CPPN: Sendable {
-    public static let version = 1
+    /// Bump when frames for the same inputs change.
+    public static let version = 2
 
     let weights: CPPNWeights
     private let coordinates = CoordinateCache()

@@ -21,8 +21,9 @@ import Foundation
 ///
 /// Every time constant is in seconds and converted with the frame rate, so trajectories at
 /// 30 and 60 fps agree at equal times. All randomness comes from `wanderSeed`.
-public struct Controller {
-    public static let version = 1
+public struct Controller: Sendable {
+    /// Bump when the trajectory for the same inputs changes.
+    public static let version = 2
 
     public let config: ControllerConfig
     public let anchors: [[Float]]
@@ -39,7 +40,8 @@ public struct Controller {
     /// - `zoom` [N]: camera scale ≥ 1 (1 = as rendered; 1.2 = 20 % closer). Grows with loudness and pulse.
     /// - `rotation` [N]: camera angle in radians, accumulated (slow spin, faster with harmonic
     ///   energy × motion). Unbounded; use it modulo 2π.
-    /// - `hue` [N]: hue rotation in turns, [0, 1); drifts slowly, faster with bright loud passages.
+    /// - `hue` [N]: hue rotation in turns, within ±0.08 (±29°): a slow swing whose pace follows
+    ///   loud, bright passages. Bounded so a preset keeps its palette over a whole track.
     /// - `flash` [N]: [0, 1] envelope on beats and strong onsets (0.12 s decay); post-effects scale it by `postfx.flash`.
     /// - `contrast` [N]: contrast multiplier around mid-grey, 1 … 1 + 0.35·pulse, on percussive hits.
     /// - `anchor_weights` [N, K]: the softmax blend weights (for plots).
@@ -96,7 +98,7 @@ public struct Controller {
         var chroma = n > 0 ? Array(f.chroma[0..<12]) : [Float](repeating: 0, count: 12)
         var timbreInput: [Float] = n > 0 ? [f.rms[0], f.centroid[0], f.flatness[0], f.harmonic[0]] : [0, 0, 0, 0]
         var phase: Double = 0, kick: Float = 0
-        var angle: Double = 0, hueTurns: Double = 0
+        var angle: Double = 0, huePhase: Double = 0
         var flashEnv: Float = 0
         var smoothed = [Float](repeating: 0, count: dim)
         var raw = [Float](repeating: 0, count: dim)
@@ -172,9 +174,8 @@ public struct Controller {
             zoom[i] = 1 + 0.2 * loud + 0.15 * pulse * env
             angle += Double(spin * (0.015 + 0.25 * motion * harmonic)) * dt
             rotation[i] = Float(angle)
-            hueTurns += Double(0.003 + 0.02 * centroid * loud) * dt
-            hueTurns -= hueTurns.rounded(.down)
-            hue[i] = Float(hueTurns)
+            huePhase += Double(0.01 + 0.05 * centroid * loud) * dt
+            hue[i] = Float(0.08 * sin(2 * Double.pi * huePhase))
             let onsetDrive = smoothstep(0.4, 0.9, onset)
             flashEnv = max(f.beats[i] ? 0.8 : 0, onsetDrive, flashEnv * flashKeep)
             flash[i] = flashEnv
