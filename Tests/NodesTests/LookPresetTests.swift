@@ -64,9 +64,9 @@ final class LookPresetTests: XCTestCase {
             var fx = try PostFX(config: config.postfx, seed: UInt64(controllerConfig.wanderSeed), fps: 30)
             var image = RGBImage(width: 1, height: 1)
             // Run a few frames so trails have history.
-            for frame in 140...150 {
+            for frame in 145...150 {
                 let curves = FrameCurves(trajectory: trajectory, frame: frame)
-                image = cppn.render(latent: trajectory.tensors["latent"]!.row(frame), width: 320, height: 180,
+                image = cppn.render(latent: trajectory.tensors["latent"]!.row(frame), width: 240, height: 135,
                                     zoom: curves.zoom, rotation: curves.rotation)
                 fx.apply(&image, frame: frame, curves: curves)
             }

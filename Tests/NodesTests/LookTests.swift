@@ -66,7 +66,7 @@ final class LookTests: XCTestCase {
         XCTAssertLessThan(small, 6)
     }
 
-    func testRenderingIsIndependentOfBlockBoundariesAndSize() throws {
+    func testPatternIsIndependentOfRenderSize() throws {
         // Same style at two sizes: the downscaled pattern should match (coordinates are size-independent).
         let cppn = try makeCPPN()
         let big = cppn.render(latent: latentA, width: 320, height: 180)
