@@ -42,7 +42,7 @@ public struct Controller: Sendable {
     ///   energy × motion). Unbounded; use it modulo 2π.
     /// - `hue` [N]: hue rotation in turns, within ±0.08 (±29°): a slow swing whose pace follows
     ///   loud, bright passages. Bounded so a preset keeps its palette over a whole track.
-    /// - `flash` [N]: [0, 1] envelope on beats and strong onsets (0.12 s decay); post-effects scale it by `postfx.flash`.
+    /// - `flash` [N]: [0, 1] envelope, 1 on strong onsets and 0.35 on beats, 0.12 s decay; post-effects scale it by `postfx.flash`.
     /// - `contrast` [N]: contrast multiplier around mid-grey, 1 … 1 + 0.35·pulse, on percussive hits.
     /// - `anchor_weights` [N, K]: the softmax blend weights (for plots).
     public static let curveNames = ["zoom", "rotation", "hue", "flash", "contrast"]
@@ -176,8 +176,9 @@ public struct Controller: Sendable {
             rotation[i] = Float(angle)
             huePhase += Double(0.01 + 0.05 * centroid * loud) * dt
             hue[i] = Float(0.08 * sin(2 * Double.pi * huePhase))
+            // Strong onsets flash fully; beats only pump a little (a full flash on every beat strobes).
             let onsetDrive = smoothstep(0.4, 0.9, onset)
-            flashEnv = max(f.beats[i] ? 0.8 : 0, onsetDrive, flashEnv * flashKeep)
+            flashEnv = max(f.beats[i] ? 0.35 : 0, onsetDrive, flashEnv * flashKeep)
             flash[i] = flashEnv
             contrast[i] = 1 + 0.35 * pulse * env
         }
