@@ -42,7 +42,7 @@ public struct Controller: Sendable {
     ///   energy × motion). Unbounded; use it modulo 2π.
     /// - `hue` [N]: hue rotation in turns, within ±0.08 (±29°): a slow swing whose pace follows
     ///   loud, bright passages. Bounded so a preset keeps its palette over a whole track.
-    /// - `flash` [N]: [0, 1] envelope, 1 on strong onsets and 0.35 on beats, 0.12 s decay; post-effects scale it by `postfx.flash`.
+    /// - `flash` [N]: [0, 1] envelope, 0.35 on onset peaks, up to 1 on accents (onsets where loudness jumps), 0.3 on beats; 0.12 s decay; post-effects scale it by `postfx.flash`.
     /// - `contrast` [N]: contrast multiplier around mid-grey, 1 … 1 + 0.35·pulse, on percussive hits.
     /// - `anchor_weights` [N, K]: the softmax blend weights (for plots).
     public static let curveNames = ["zoom", "rotation", "hue", "flash", "contrast"]
@@ -84,7 +84,7 @@ public struct Controller: Sendable {
         let kickTau = 0.3
         let kickKeep = TimeConstant.keep(tau: kickTau, dt: dt)
         let flashKeep = TimeConstant.keep(tau: 0.12, dt: dt)
-        var pulseEnv = Envelope(attack: 0.03, release: 0.15, dt: dt)
+        var pulseEnv = Envelope(attack: 0.05, release: 0.2, dt: dt)
 
         var latent = [Float](repeating: 0, count: n * dim)
         var weightsOut = [Float](repeating: 0, count: n * k)
@@ -93,6 +93,8 @@ public struct Controller: Sendable {
         var contrast = [Float](repeating: 1, count: n)
 
         var loud: Float = n > 0 ? f.rms[0] : 0
+        var slowLoud: Float = loud
+        let slowLoudAlpha = TimeConstant.alpha(tau: 2.0, dt: dt)
         let timbreAlpha = TimeConstant.alpha(tau: 0.5, dt: dt)
         let chromaAlpha = TimeConstant.alpha(tau: 0.4, dt: dt)
         var chroma = n > 0 ? Array(f.chroma[0..<12]) : [Float](repeating: 0, count: 12)
@@ -147,8 +149,8 @@ public struct Controller: Sendable {
             // Wander: the beat impulse is integrated exactly over the frame (τ·(1−keep)), so its
             // total contribution is kickTau per beat at any frame rate.
             if f.beats[i] { kick += 1 }
-            let speed = 0.01 + 0.4 * rms + 0.3 * rms * centroid + 0.8 * onset
-            phase += Double(speed) * dt + Double(0.6 * kick) * kickTau * Double(1 - kickKeep)
+            let speed = 0.01 + 0.25 * rms + 0.2 * rms * centroid + 0.4 * onset
+            phase += Double(speed) * dt + Double(0.4 * kick) * kickTau * Double(1 - kickKeep)
             kick *= kickKeep
             wander.value(phase: phase, into: &wanderValue)
 
@@ -176,9 +178,15 @@ public struct Controller: Sendable {
             rotation[i] = Float(angle)
             huePhase += Double(0.01 + 0.05 * centroid * loud) * dt
             hue[i] = Float(0.08 * sin(2 * Double.pi * huePhase))
-            // Strong onsets flash fully; beats only pump a little (a full flash on every beat strobes).
-            let onsetDrive = smoothstep(0.4, 0.9, onset)
-            flashEnv = max(f.beats[i] ? 0.35 : 0, onsetDrive, flashEnv * flashKeep)
+            // Flash on peaks of strong onsets (peak-picked, so a busy stretch does not hold it on).
+            // Normalised onsets saturate on every drum hit, so a hit alone flashes at 0.35 and
+            // an *accent* — a hit where loudness jumps above its 2 s average, like a drop after a
+            // breakdown — flashes fully. Beats pump a little; a full flash on every beat strobes.
+            let isPeak = onset >= (i > 0 ? f.onset[i - 1] : 0) && onset > (i + 1 < n ? f.onset[i + 1] : 0)
+            let accent = smoothstep(0.05, 0.3, rms - slowLoud)
+            let onsetDrive = isPeak ? smoothstep(0.6, 1.0, onset) * (0.35 + 0.65 * accent) : 0
+            slowLoud += slowLoudAlpha * (rms - slowLoud)
+            flashEnv = max(f.beats[i] ? 0.3 : 0, onsetDrive, flashEnv * flashKeep)
             flash[i] = flashEnv
             contrast[i] = 1 + 0.35 * pulse * env
         }
