@@ -101,7 +101,7 @@ enum LookFixtures {
         var data = Data("P6\n\(image.width) \(image.height)\n255\n".utf8)
         data.append(contentsOf: image.pixels)
         try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: path, contents: data)
+        _ = FileManager.default.createFile(atPath: path, contents: data)
     }
 
     static func row(_ t: Tensor, _ i: Int) -> [Float] { Array(t.row(i)) }
