@@ -27,14 +27,20 @@ final class LookGalleryTests: XCTestCase {
     }
 
     func testTiming() throws {
+        #if DEBUG
+        let debug = true
+        #else
+        let debug = false
+        #endif
+        try XCTSkipIf(debug, "timing is only meaningful in release builds (swift build -c release --build-tests -Xswiftc -enable-testing)")
         let cppn = try CPPN(config: GeneratorConfig(), latentDim: 8)
         let latent = ArraySlice(Controller.seededAnchors(count: 1, dim: 8, seed: 3)[0])
         _ = cppn.render(latent: latent, width: 640, height: 360)
         let runs = 10
-        var start = Date()
+        var start = threadCPUMilliseconds()
         var image = RGBImage(width: 1, height: 1)
         for _ in 0..<runs { image = cppn.render(latent: latent, width: 640, height: 360) }
-        let renderMs = Date().timeIntervalSince(start) * 1000 / Double(runs)
+        let renderMs = (threadCPUMilliseconds() - start) / Double(runs)
 
         var config = PostFXConfig()
         config.grain = 0.3
@@ -45,13 +51,38 @@ final class LookGalleryTests: XCTestCase {
         let big = RGBImage(width: 1280, height: 720, pixels: [UInt8]((0..<(1280 * 720 * 3)).map { UInt8(truncatingIfNeeded: $0 &* 31) }))
         var frame = big
         fx.apply(&frame, frame: 0, curves: .neutral)
-        start = Date()
+        start = threadCPUMilliseconds()
         for i in 0..<runs {
             frame = big
             fx.apply(&frame, frame: i, curves: FrameCurves(zoom: 1, rotation: 0, hue: 0.1, flash: 0.3, contrast: 1.1))
         }
-        let fxMs = Date().timeIntervalSince(start) * 1000 / Double(runs)
+        let fxMs = (threadCPUMilliseconds() - start) / Double(runs)
         print("LOOK TIMING: cppn 640x360 h32 l4 \(String(format: "%.1f", renderMs)) ms/frame; postfx 1280x720 (all effects) \(String(format: "%.1f", fxMs)) ms/frame")
         XCTAssertEqual(image.width, 640)
+    }
+}
+
+extension LookGalleryTests {
+    /// Prints how much consecutive frames differ over a synthetic track (mean absolute 8-bit
+    /// difference per channel), to tune the pace of the controller against the CPPN's sensitivity.
+    func testFrameToFramePace() throws {
+        let features = LookFixtures.features(fps: 30, seconds: 6, onsetTimes: [3.3])
+        let trajectory = try LookFixtures.controller(fps: 30).trajectory(features: features)
+        let latent = trajectory.tensors["latent"]!
+        let cppn = try CPPN(config: GeneratorConfig(), latentDim: 8)
+        var previous: RGBImage?
+        var diffs: [Double] = []
+        for frame in stride(from: 0, to: latent.shape[0], by: 1) {
+            let c = FrameCurves(trajectory: trajectory, frame: frame)
+            let image = cppn.render(latent: latent.row(frame), width: 64, height: 36, zoom: c.zoom, rotation: c.rotation)
+            if let p = previous { diffs.append(LookFixtures.meanAbsoluteDifference(p, image)) }
+            previous = image
+            if (90..<96).contains(frame) {
+                LookFixtures.writePPM(cppn.render(latent: latent.row(frame), width: 320, height: 180, zoom: c.zoom, rotation: c.rotation),
+                                      to: "\(directory)/seq-\(frame).ppm")
+            }
+        }
+        let sorted = diffs.sorted()
+        print(String(format: "LOOK PACE: median %.2f, p90 %.2f, max %.2f, mean %.2f", sorted[sorted.count / 2], sorted[sorted.count * 9 / 10], sorted.last!, diffs.reduce(0, +) / Double(diffs.count)))
     }
 }

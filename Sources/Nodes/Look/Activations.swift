@@ -13,14 +13,19 @@ public enum Activation: String, CaseIterable, Sendable {
 
     /// `x[p*width + j] = f(x[p*width + j] + bias[j])` for every row p.
     func apply(_ x: UnsafeMutablePointer<Float>, rows: Int, bias: UnsafePointer<Float>, width: Int) {
-        for p in 0..<rows {
-            let row = x + p * width
-            switch self {
-            case .sin: FastMath.sin(row, bias, width, phase: 0)
-            case .cos: FastMath.sin(row, bias, width, phase: .pi / 2)
-            case .gaussian: FastMath.gaussian(row, bias, width)
-            case .tanh: FastMath.tanh(row, bias, width)
+        switch self {
+        case .sin:
+            for p in 0..<rows { FastMath.sin(x + p * width, bias, width) }
+        case .cos:
+            // cos(v) = sin(v + π/2): shift the bias once instead of adding per element.
+            let shifted = (0..<width).map { bias[$0] + .pi / 2 }
+            shifted.withUnsafeBufferPointer { b in
+                for p in 0..<rows { FastMath.sin(x + p * width, b.baseAddress!, width) }
             }
+        case .gaussian:
+            for p in 0..<rows { FastMath.gaussian(x + p * width, bias, width) }
+        case .tanh:
+            for p in 0..<rows { FastMath.tanh(x + p * width, bias, width) }
         }
     }
 }
@@ -31,49 +36,66 @@ enum FastMath {
     static let magic: Float = 12_582_912
     static let magicBits: UInt32 = magic.bitPattern
 
-    /// x[j] = sin(x[j] + bias[j] + phase)
+    /// Clamps written as the compare-selects that map one-to-one onto `minps`/`maxps`
+    /// (`Swift.min`/`max` have NaN-ordering semantics that cost extra instructions).
+    @inline(__always) static func lower(_ v: Float, _ hi: Float) -> Float { v < hi ? v : hi }
+    @inline(__always) static func upper(_ v: Float, _ lo: Float) -> Float { v > lo ? v : lo }
+
+    /// x[j] = sin(x[j] + bias[j])
     @inline(__always)
-    static func sin(_ x: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>, _ n: Int, phase: Float) {
+    static func sin(_ x: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>, _ n: Int) {
         for j in 0..<n {
-            // Clamp so the quotient stays far inside the magic-number range.
-            let v = min(max(x[j] + bias[j] + phase, -100_000), 100_000)
+            // Clamp so the quotient stays far inside the magic-number range (it also maps NaN to a number).
+            let v = upper(lower(x[j] + bias[j], 1_000_000), -1_000_000)
             let shifted = v * (1 / Float.pi) + magic
             let q = shifted - magic
-            // sin(v) = (-1)^q · sin(v - qπ), with v - qπ in [-π/2, π/2]; π split in two parts
-            // (Cody–Waite) so the reduction stays accurate for larger |v|.
-            var r = v - q * 3.140625
-            r = r - q * 9.676535897932e-4
+            // sin(v) = (-1)^q · sin(v - qπ), with v - qπ in [-π/2, π/2].
+            let r = v - q * Float.pi
             let r2 = r * r
-            // Minimax-style odd polynomial for sin on [-π/2, π/2] (max error ~2e-7).
-            var s: Float = -2.3889859e-08
-            s = s * r2 + 2.7525562e-06
-            s = s * r2 - 1.9840874e-04
-            s = s * r2 + 8.3333310e-03
-            s = s * r2 - 1.6666667e-01
-            s = r + r * r2 * s
-            let sign = (shifted.bitPattern & 1) &<< 31
-            x[j] = Float(bitPattern: s.bitPattern ^ sign)
+            // Near-minimax odd polynomial on [-π/2, π/2], max error 6e-7.
+            var p: Float = -1.8363654e-4
+            p = p * r2 + 8.3063252e-3
+            p = p * r2 - 1.6664828e-1
+            p = p * r2 + 9.9999662e-1
+            let s = r * p
+            // The rounded quotient's parity is the lowest mantissa bit of `shifted`.
+            x[j] = Float(bitPattern: s.bitPattern ^ (shifted.bitPattern &<< 31))
         }
     }
 
-    /// e^v for v ≤ 88, flushing to 0 below -87. Range reduction v = n·ln2 + f, |f| ≤ ln2/2,
-    /// then a degree-6 polynomial for e^f and the exponent bits set directly.
+    /// out[p*width + j] = sin(x·wx[j] + y·wy[j] + r·wr[j] + bias[j]) for the (x, y, r) of row p;
+    /// `weights` is [3 × width] (the first layer, which always uses sine).
     @inline(__always)
-    static func exp(_ value: Float) -> Float {
-        let v = min(max(value, -87), 88)
-        let shifted = v * 1.442695041 + magic
-        let n = shifted - magic
-        var f = v - n * 0.693145751953125
-        f = f - n * 1.428606765330187e-06
-        var p: Float = 1.3888889e-3
-        p = p * f + 8.3333333e-3
-        p = p * f + 4.1666667e-2
-        p = p * f + 1.6666667e-1
-        p = p * f + 0.5
-        p = p * f + 1
-        p = p * f + 1
-        let scaleBits = (shifted.bitPattern &- magicBits &+ 127) &<< 23
-        return p * Float(bitPattern: scaleBits)
+    static func sinAffine(_ out: UnsafeMutablePointer<Float>, coordinates: UnsafePointer<Float>, rows: Int,
+                          weights: UnsafePointer<Float>, bias: UnsafePointer<Float>, width: Int) {
+        let wx = weights, wy = weights + width, wr = weights + 2 * width
+        for p in 0..<rows {
+            let x = coordinates[p * 3], y = coordinates[p * 3 + 1], r = coordinates[p * 3 + 2]
+            let row = out + p * width
+            for j in 0..<width { row[j] = x * wx[j] + y * wy[j] + r * wr[j] }
+            sin(row, bias, width)
+        }
+    }
+
+    /// 2^t for t in [-126, 127]: t = n + f, |f| ≤ 1/2, a degree-4 polynomial for 2^f (relative
+    /// error 3e-6) and n written straight into the exponent bits.
+    @inline(__always)
+    static func exp2(_ t: Float) -> Float {
+        let shifted = t + magic
+        let f = t - (shifted - magic)
+        var p: Float = 9.5701597e-3
+        p = p * f + 5.5917867e-2
+        p = p * f + 2.4024743e-1
+        p = p * f + 6.9312181e-1
+        p = p * f + 9.9999926e-1
+        let scale = Float(bitPattern: (shifted.bitPattern &+ (127 &- magicBits)) &<< 23)
+        return p * scale
+    }
+
+    /// e^v, flushing to 0 below about -87 and saturating above 88.
+    @inline(__always)
+    static func exp(_ v: Float) -> Float {
+        exp2(upper(lower(v * 1.442695041, 127), -126))
     }
 
     /// x[j] = exp(-(x[j] + bias[j])²)
@@ -81,7 +103,7 @@ enum FastMath {
     static func gaussian(_ x: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>, _ n: Int) {
         for j in 0..<n {
             let v = x[j] + bias[j]
-            x[j] = exp(-(v * v))
+            x[j] = exp2(upper(v * v * -1.442695041, -126))
         }
     }
 
@@ -89,8 +111,18 @@ enum FastMath {
     @inline(__always)
     static func tanh(_ x: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>, _ n: Int) {
         for j in 0..<n {
-            let v = min(max(x[j] + bias[j], -9), 9)
-            x[j] = 1 - 2 / (exp(2 * v) + 1)
+            let v = upper(lower(x[j] + bias[j], 9), -9)
+            x[j] = 1 - 2 / (exp2(v * 2.885390082) + 1)
+        }
+    }
+
+    /// out[i] = round(255 · sigmoid(v[i])). Rounding and the float → byte conversion use the
+    /// magic number too, so the loop has no trapping conversions and vectorises.
+    @inline(__always)
+    static func sigmoidBytes(_ v: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<UInt8>) {
+        for i in 0..<count {
+            let y = upper(lower(sigmoid(v[i]) * 255, 255), 0) + magic
+            out[i] = UInt8(truncatingIfNeeded: y.bitPattern)
         }
     }
 

@@ -14,7 +14,8 @@ import Foundation
 /// to one thread: parallelism comes from the scheduler rendering several shards, and a
 /// fixed thread count keeps the floating-point summation order, hence the bytes, fixed.
 public struct CPPN: Sendable {
-    public static let version = 1
+    /// Bump when frames for the same inputs change.
+    public static let version = 2
 
     let weights: CPPNWeights
     private let coordinates = CoordinateCache()
@@ -99,8 +100,14 @@ public struct CPPN: Sendable {
                 while start < pixels {
                     let count = min(block, pixels - start)
                     var current = a, next = b
-                    Self.gemm(coordBuffer.baseAddress! + start * 3, firstWeights, current, rows: count, inner: 3, cols: h)
-                    firstBias.withUnsafeBufferPointer { Activation.cycle[0].apply(current, rows: count, bias: $0.baseAddress!, width: h) }
+                    // First layer fused with its sine: a K=3 product is memory traffic, not math,
+                    // and writing it out for sgemm would cost more than computing it in place.
+                    firstWeights.withUnsafeBufferPointer { w in
+                        firstBias.withUnsafeBufferPointer { b in
+                            FastMath.sinAffine(current, coordinates: coordBuffer.baseAddress! + start * 3, rows: count,
+                                               weights: w.baseAddress!, bias: b.baseAddress!, width: h)
+                        }
+                    }
                     for layer in 1..<weights.layers {
                         Self.gemm(current, weights.weights[layer], next, rows: count, inner: h, cols: h)
                         weights.biases[layer].withUnsafeBufferPointer {
@@ -109,14 +116,13 @@ public struct CPPN: Sendable {
                         swap(&current, &next)
                     }
                     Self.gemm(current, weights.outWeight, o, rows: count, inner: h, cols: 3)
-                    let bias = weights.outBias
-                    let dst = out.baseAddress! + start * 3
+                    let b0 = weights.outBias[0], b1 = weights.outBias[1], b2 = weights.outBias[2]
                     for p in 0..<count {
-                        for ch in 0..<3 {
-                            let v = FastMath.sigmoid(o[p * 3 + ch] + bias[ch]) * 255 + 0.5
-                            dst[p * 3 + ch] = UInt8(min(max(v, 0), 255))
-                        }
+                        o[p * 3] += b0
+                        o[p * 3 + 1] += b1
+                        o[p * 3 + 2] += b2
                     }
+                    FastMath.sigmoidBytes(o, count: count * 3, into: out.baseAddress! + start * 3)
                     start += count
                 }
             }

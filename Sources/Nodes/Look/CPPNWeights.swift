@@ -25,8 +25,17 @@ struct CPPNWeights: Equatable, Sendable {
     /// structured: with gain 1 the deeper layers barely leave the linear range of their
     /// activations and the frame is a smooth, nearly static gradient.
     static let coordGain: Float = 1.0
-    static let latentGain: Float = 2.0
+    static let latentGain: Float = 0.5
     static let hiddenGain: Float = 5.0
+
+    /// Each sin/cos layer multiplies the pattern's spatial frequency by roughly its gain, so
+    /// gain 5 through many layers turns into pixel noise (8 layers at gain 5 is static). The
+    /// gain is set so the whole stack multiplies frequency as much as the reference depth
+    /// (4 layers: three hidden→hidden layers at gain 5) does, within [1.5, 8].
+    static func hiddenGain(layers: Int) -> Float {
+        let steps = max(layers - 1, 1)
+        return min(max(Float(pow(Double(hiddenGain), (3.0 / Double(steps)).squareRoot())), 1.5), 8)
+    }
     static let outGain: Float = 1.5
 
     /// Seeded Xavier-normal initialisation: std = gain · √(2 / (fan_in + fan_out)).
@@ -44,7 +53,7 @@ struct CPPNWeights: Equatable, Sendable {
         weights = [[]]
         biases = [(0..<hidden).map { _ in rng.nextGaussian() }]
         for _ in 1..<max(layers, 1) {
-            weights.append(xavier(hidden, hidden, gain: Self.hiddenGain))
+            weights.append(xavier(hidden, hidden, gain: Self.hiddenGain(layers: layers)))
             // Unit-normal biases give each unit its own phase, so layers do not all cross zero together.
             biases.append((0..<hidden).map { _ in rng.nextGaussian() })
         }

@@ -8,12 +8,15 @@ import Foundation
 ///
 /// - **blend**: softmax over the K anchors. Each anchor is tuned to a pitch class (a cosine
 ///   profile around the chroma circle), so the harmony steers which anchors dominate; a seeded
-///   projection of loudness/brightness/noisiness/harmonic/percussive adds timbre. The chroma
-///   part is gated by loudness, since chroma of near-silence is noise. The blend is divided
-///   by √Σw², which keeps a mixture of standard-normal anchors standard-normal in scale (a
-///   plain average of many anchors would shrink towards the origin and wash the image out).
+///   projection of loudness/brightness/noisiness/harmonic energy (1.5 s averages) adds timbre.
+///   The chroma part (chroma averaged over 0.6 s) is gated by loudness, since chroma of
+///   near-silence is noise. The blend is divided by √Σw², which keeps a mixture of
+///   standard-normal anchors standard-normal in scale (a plain average of many anchors would
+///   shrink towards the origin and wash the image out).
 /// - **wander**: seeded sinusoids of a phase whose speed follows loudness and brightness and
 ///   is kicked by onsets (continuously) and beats (an impulse that decays over 0.3 s).
+///
+/// The constants live in `ControllerTuning`.
 /// - **motion**: accumulating, bouncing drift with speed ∝ `motion` × harmonic energy.
 /// - **pulse**: displacement ∝ `pulse` × percussive envelope along a fixed seeded direction;
 ///   added after smoothing and not accumulated, so it snaps back when the drums stop.
@@ -21,12 +24,14 @@ import Foundation
 ///
 /// Every time constant is in seconds and converted with the frame rate, so trajectories at
 /// 30 and 60 fps agree at equal times. All randomness comes from `wanderSeed`.
-public struct Controller {
-    public static let version = 1
+public struct Controller: Sendable {
+    /// Bump when the trajectory for the same inputs changes.
+    public static let version = 2
 
     public let config: ControllerConfig
     public let anchors: [[Float]]
     public let fps: Int
+    var tuning = ControllerTuning()
 
     public init(config: ControllerConfig, anchors: [[Float]], fps: Int) {
         self.config = config
@@ -39,8 +44,9 @@ public struct Controller {
     /// - `zoom` [N]: camera scale ≥ 1 (1 = as rendered; 1.2 = 20 % closer). Grows with loudness and pulse.
     /// - `rotation` [N]: camera angle in radians, accumulated (slow spin, faster with harmonic
     ///   energy × motion). Unbounded; use it modulo 2π.
-    /// - `hue` [N]: hue rotation in turns, [0, 1); drifts slowly, faster with bright loud passages.
-    /// - `flash` [N]: [0, 1] envelope on beats and strong onsets (0.12 s decay); post-effects scale it by `postfx.flash`.
+    /// - `hue` [N]: hue rotation in turns, within ±0.08 (±29°): a slow swing whose pace follows
+    ///   loud, bright passages. Bounded so a preset keeps its palette over a whole track.
+    /// - `flash` [N]: [0, 1] envelope, 0.35 on onset peaks, up to 1 on accents (onsets where loudness jumps), 0.3 on beats; 0.12 s decay; post-effects scale it by `postfx.flash`.
     /// - `contrast` [N]: contrast multiplier around mid-grey, 1 … 1 + 0.35·pulse, on percussive hits.
     /// - `anchor_weights` [N, K]: the softmax blend weights (for plots).
     public static let curveNames = ["zoom", "rotation", "hue", "flash", "contrast"]
@@ -70,19 +76,19 @@ public struct Controller {
         let wander = Wander(dim: dim, seed: seed)
         var bouncing = BouncingMotion(dim: dim, seed: seed)
         var rng = SeededRandom(seed: seed, stream: 0x9017)
-        let pulseDirection = (0..<dim).map { _ in 0.8 * rng.nextGaussian() }
-        let timbre = (0..<k).map { _ in (0..<5).map { _ in rng.nextGaussian() } }
+        let pulseDirection = (0..<dim).map { _ in tuning.pulseScale * rng.nextGaussian() }
+        let timbre = (0..<k).map { _ in (0..<4).map { _ in rng.nextGaussian() } }
         let spin: Float = rng.nextFloat() < 0.5 ? -1 : 1
         let profiles = (0..<k).map { a in
             (0..<12).map { p in Float(cos(2 * Double.pi * (Double(p) - 12 * Double(a) / Double(k)) / 12)) }
         }
 
         // Time constants (seconds).
-        let loudAlpha = TimeConstant.alpha(tau: 0.25, dt: dt)
-        let kickTau = 0.3
+        let loudAlpha = TimeConstant.alpha(tau: tuning.loudnessSeconds, dt: dt)
+        let kickTau = tuning.kickSeconds
         let kickKeep = TimeConstant.keep(tau: kickTau, dt: dt)
-        let flashKeep = TimeConstant.keep(tau: 0.12, dt: dt)
-        var pulseEnv = Envelope(attack: 0.015, release: 0.15, dt: dt)
+        let flashKeep = TimeConstant.keep(tau: tuning.flashSeconds, dt: dt)
+        var pulseEnv = Envelope(attack: tuning.pulseAttack, release: tuning.pulseRelease, dt: dt)
 
         var latent = [Float](repeating: 0, count: n * dim)
         var weightsOut = [Float](repeating: 0, count: n * k)
@@ -91,14 +97,19 @@ public struct Controller {
         var contrast = [Float](repeating: 1, count: n)
 
         var loud: Float = n > 0 ? f.rms[0] : 0
+        var slowLoud: Float = loud
+        let slowLoudAlpha = TimeConstant.alpha(tau: tuning.accentSeconds, dt: dt)
+        let timbreAlpha = TimeConstant.alpha(tau: tuning.timbreSeconds, dt: dt)
+        let chromaAlpha = TimeConstant.alpha(tau: tuning.chromaSeconds, dt: dt)
+        var chroma = n > 0 ? Array(f.chroma[0..<12]) : [Float](repeating: 0, count: 12)
+        var timbreInput: [Float] = n > 0 ? [f.rms[0], f.centroid[0], f.flatness[0], f.harmonic[0]] : [0, 0, 0, 0]
         var phase: Double = 0, kick: Float = 0
-        var angle: Double = 0, hueTurns: Double = 0
+        var angle: Double = 0, huePhase: Double = 0
         var flashEnv: Float = 0
         var smoothed = [Float](repeating: 0, count: dim)
         var raw = [Float](repeating: 0, count: dim)
         var wanderValue = [Float](repeating: 0, count: dim)
         var logits = [Float](repeating: 0, count: k)
-        let wanderGain: Float = 0.8
 
         for i in 0..<n {
             let rms = f.rms[i], onset = f.onset[i], centroid = f.centroid[i]
@@ -106,17 +117,21 @@ public struct Controller {
             loud += loudAlpha * (rms - loud)
 
             // Anchor blend.
-            let chromaRow = f.chroma[(i * 12)..<(i * 12 + 12)]
-            let chromaSum = max(chromaRow.reduce(0, +), 1e-6)
-            let chromaGain = 4 * loud.squareRoot()
-            let timbreInput: [Float] = [rms, centroid, flatness, harmonic, percussive]
+            // Chroma is averaged (tuning.chromaSeconds) first: frame chroma is noisy, and a chord change
+            // should morph the picture over about a second, not cut it.
+            for p in 0..<12 { chroma[p] += chromaAlpha * (f.chroma[i * 12 + p] - chroma[p]) }
+            let chromaSum = max(chroma.reduce(0, +), 1e-6)
+            let chromaGain = tuning.chromaGain * loud.squareRoot()
+            // Timbre from slow (tuning.timbreSeconds) averages: the blend should follow the passage's character,
+            // not jump on every drum hit (that is the pulse's job).
+            for (j, v) in [rms, centroid, flatness, harmonic].enumerated() { timbreInput[j] += timbreAlpha * (v - timbreInput[j]) }
             var maxLogit = -Float.infinity
             for a in 0..<k {
                 var c: Float = 0
-                for p in 0..<12 { c += profiles[a][p] * chromaRow[chromaRow.startIndex + p] }
+                for p in 0..<12 { c += profiles[a][p] * chroma[p] }
                 var t: Float = 0
-                for j in 0..<5 { t += timbre[a][j] * timbreInput[j] }
-                logits[a] = chromaGain * c / chromaSum + 1.2 * t
+                for j in 0..<4 { t += timbre[a][j] * timbreInput[j] }
+                logits[a] = chromaGain * c / chromaSum + tuning.timbreGain * t
                 maxLogit = max(maxLogit, logits[a])
             }
             var total: Float = 0
@@ -137,21 +152,21 @@ public struct Controller {
             // Wander: the beat impulse is integrated exactly over the frame (τ·(1−keep)), so its
             // total contribution is kickTau per beat at any frame rate.
             if f.beats[i] { kick += 1 }
-            let speed = 0.02 + 0.8 * rms + 0.6 * rms * centroid + 1.0 * onset
-            phase += Double(speed) * dt + Double(1.5 * kick) * kickTau * Double(1 - kickKeep)
+            let speed = tuning.wanderIdle + tuning.wanderLoudness * rms + tuning.wanderBrightness * rms * centroid + tuning.wanderOnset * onset
+            phase += Double(speed) * dt + Double(tuning.wanderKick * kick) * kickTau * Double(1 - kickKeep)
             kick *= kickKeep
             wander.value(phase: phase, into: &wanderValue)
 
             // Motion.
-            bouncing.advance(speed: motion * (0.02 + 1.2 * harmonic), dt: dtf)
+            bouncing.advance(speed: motion * (tuning.motionIdle + tuning.motionHarmonic * harmonic), dt: dtf)
 
-            for d in 0..<dim { raw[d] += wanderGain * wanderValue[d] + bouncing.position[d] }
+            for d in 0..<dim { raw[d] += tuning.wanderGain * wanderValue[d] + bouncing.position[d] }
 
             // Adaptive smoothing: long in quiet passages (calm), short in loud ones (responsive).
             if i == 0 {
                 smoothed = raw
             } else {
-                let tau = config.smoothing * (0.06 + 0.6 * Double(1 - loud))
+                let tau = config.smoothing * (tuning.smoothingLoud + (tuning.smoothingQuiet - tuning.smoothingLoud) * Double(1 - loud))
                 let alpha = TimeConstant.alpha(tau: tau, dt: dt)
                 for d in 0..<dim { smoothed[d] += alpha * (raw[d] - smoothed[d]) }
             }
@@ -161,16 +176,22 @@ public struct Controller {
             for d in 0..<dim { latent[i * dim + d] = smoothed[d] + pulse * env * pulseDirection[d] }
 
             // Curves.
-            zoom[i] = 1 + 0.2 * loud + 0.15 * pulse * env
-            angle += Double(spin * (0.015 + 0.25 * motion * harmonic)) * dt
+            zoom[i] = 1 + tuning.zoomLoudness * loud + tuning.zoomPulse * pulse * env
+            angle += Double(spin * (tuning.spinIdle + tuning.spinHarmonic * motion * harmonic)) * dt
             rotation[i] = Float(angle)
-            hueTurns += Double(0.003 + 0.02 * centroid * loud) * dt
-            hueTurns -= hueTurns.rounded(.down)
-            hue[i] = Float(hueTurns)
-            let onsetDrive = smoothstep(0.55, 1.0, onset)
-            flashEnv = max(f.beats[i] ? 0.8 : 0, onsetDrive, flashEnv * flashKeep)
+            huePhase += Double(tuning.huePaceIdle + tuning.huePaceBright * centroid * loud) * dt
+            hue[i] = tuning.hueSwing * Float(sin(2 * Double.pi * huePhase))
+            // Flash on peaks of strong onsets (peak-picked, so a busy stretch does not hold it on).
+            // Normalised onsets saturate on every drum hit, so a hit alone flashes at 0.35 and
+            // an *accent* — a hit where loudness jumps above its 2 s average, like a drop after a
+            // breakdown — flashes fully. Beats pump a little; a full flash on every beat strobes.
+            let isPeak = onset >= (i > 0 ? f.onset[i - 1] : 0) && onset > (i + 1 < n ? f.onset[i + 1] : 0)
+            let accent = smoothstep(0.05, 0.3, rms - slowLoud)
+            let onsetDrive = isPeak ? smoothstep(0.6, 1.0, onset) * (tuning.flashHit + (1 - tuning.flashHit) * accent) : 0
+            slowLoud += slowLoudAlpha * (rms - slowLoud)
+            flashEnv = max(f.beats[i] ? tuning.flashBeat : 0, onsetDrive, flashEnv * flashKeep)
             flash[i] = flashEnv
-            contrast[i] = 1 + 0.35 * pulse * env
+            contrast[i] = 1 + tuning.contrastPulse * pulse * env
         }
 
         var out = Safetensors()

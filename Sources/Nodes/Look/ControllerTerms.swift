@@ -33,7 +33,7 @@ struct Wander {
         for _ in 0..<dim {
             // Incommensurate frequencies, so the path does not visibly repeat.
             a.append((0..<Wander.partials).map { j in rng.nextFloat(in: 0.5, 1.0) / Float(j + 1) })
-            f.append((0..<Wander.partials).map { j in rng.nextFloat(in: 0.6, 1.4) * Float(j + 1) * 0.7 })
+            f.append((0..<Wander.partials).map { j in rng.nextFloat(in: 0.6, 1.4) * Float(j + 1) * 0.5 })
             o.append((0..<Wander.partials).map { _ in rng.nextFloat(in: 0, 2 * .pi) })
         }
         // Normalise so each component has RMS ≈ 1/√2 (the RMS of a unit sine) across time.

@@ -18,8 +18,6 @@ struct FeatureRows {
     let chroma: [Float]
     let beats: [Bool]
 
-    static let file = "features"
-
     init(_ table: Safetensors) throws {
         let rmsTensor = try FeatureRows.vector("rms_norm", in: table, count: nil)
         let n = rmsTensor.count

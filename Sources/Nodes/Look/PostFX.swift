@@ -9,8 +9,9 @@ import Foundation
 /// order (it is `mutating` for that reason); every other effect depends only on the frame
 /// index and its curves. Grain is seeded per frame from (seed, frame index), so a frame's
 /// grain does not depend on which frames were processed before it.
-public struct PostFX {
-    public static let version = 1
+public struct PostFX: Sendable {
+    /// Bump when the output for the same inputs changes.
+    public static let version = 2
 
     public let config: PostFXConfig
     public let seed: UInt64

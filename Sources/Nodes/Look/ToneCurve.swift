@@ -25,7 +25,7 @@ public enum ToneCurve: String, CaseIterable, Sendable {
         case .linear: return 1
         case .filmlog: return 0.9
         case .punch: return 1.35
-        case .pastel: return 0.6
+        case .pastel: return 0.65
         }
     }
 
@@ -46,7 +46,7 @@ public enum ToneCurve: String, CaseIterable, Sendable {
             let s = x * x * (3 - 2 * x)
             y = pow(x + 0.9 * (s - x), 1.15)
         case .pastel:
-            y = 0.22 + 0.74 * pow(x, 0.7)
+            y = 0.16 + 0.8 * pow(x, 0.75)
         }
         return min(max(y, 0), 1)
     }
