@@ -44,6 +44,9 @@ let package = Package(
             dependencies: ["Graph", "Nodes", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
+        // Feature-extraction timing against librosa (scripts/bench_features.sh); not shipped.
+        .executableTarget(name: "Benchmarks", dependencies: ["Nodes"], path: "Benchmarks/FeaturesBench"),
+
         .testTarget(name: "GraphTests", dependencies: ["Graph"]),
         .testTarget(name: "NodesTests", dependencies: ["Nodes", "Graph"]),
         .testTarget(name: "CLITests", dependencies: ["Nodes"]),

@@ -25,7 +25,7 @@ FIXTURES = os.path.join(HERE, "..", "Tests", "NodesTests", "Fixtures")
 N_FFT = 2048
 MEL_BANDS = 32
 HPSS_KERNEL = 17
-FPS = {"excerpt-22k": 30, "excerpt-44k": 60}
+FPS = {"excerpt-22k": 30, "excerpt-44k": 60, "tecnoballz-22k": 30, "asc-machine-wars-22k": 25, "tomatoes-22k": 30}
 
 
 def make_excerpt(src, start, seconds, rate, name):

@@ -45,4 +45,22 @@ final class FeaturesStreamingTests: XCTestCase {
         XCTAssertEqual(calls.last?.0, 50)
         XCTAssertTrue(calls.allSatisfy { $0.1 == 50 })
     }
+
+    /// Short spans are decoded once and kept; long ones are streamed twice. Same numbers either way.
+    func testDecodeOnceEqualsStreaming() throws {
+        let audio = try TestAudio()
+        let rate = 22050
+        let path = try audio.write("stereo.wav", sampleRate: rate, channels: 2, frames: 4 * rate) { i in
+            let s = Float(0.3 * sin(Double(i) * 0.05)) * (i % 5000 < 400 ? 2 : 1)
+            return [s, -0.5 * s]
+        }
+        let file = try AudioFile(path: path)
+        for (start, end) in [(0.0, nil), (0.7, 3.1)] as [(Double, Double?)] {
+            let span = try AudioSpan(file: file, trimStart: start, trimEnd: end)
+            let extractor = FeatureExtractor(config: FeaturesConfig(), fps: 30)
+            let kept = try extractor.extract(file: file, span: span, decodeOnceLimit: .max, progress: nil)
+            let streamed = try extractor.extract(file: file, span: span, decodeOnceLimit: 0, progress: nil)
+            XCTAssertEqual(kept.tensors, streamed.tensors)
+        }
+    }
 }

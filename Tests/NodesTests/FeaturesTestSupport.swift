@@ -14,13 +14,14 @@ final class TestAudio {
 
     deinit { try? FileManager.default.removeItem(at: directory) }
 
-    /// `samples(frameIndex)` gives one value per channel.
-    func write(_ name: String, sampleRate: Int, channels: Int = 1, frames: Int, samples: (Int) -> [Float]) throws -> String {
+    /// `samples(frameIndex)` gives one value per channel; `format` is a libsndfile SF_FORMAT_* pair.
+    func write(_ name: String, sampleRate: Int, channels: Int = 1, frames: Int,
+               format: Int32 = Int32(SF_FORMAT_WAV | SF_FORMAT_FLOAT), samples: (Int) -> [Float]) throws -> String {
         let path = directory.appendingPathComponent(name).path
         var info = SF_INFO()
         info.samplerate = Int32(sampleRate)
         info.channels = Int32(channels)
-        info.format = Int32(SF_FORMAT_WAV | SF_FORMAT_FLOAT)
+        info.format = format
         guard let handle = sf_open(path, Int32(SFM_WRITE), &info) else {
             throw AudioError.unreadable(file: path, reason: String(cString: sf_strerror(nil)))
         }
@@ -36,6 +37,13 @@ final class TestAudio {
             i = end
         }
         return path
+    }
+
+    /// A file with arbitrary bytes (not audio, or damaged audio).
+    func raw(_ name: String, _ bytes: Data) throws -> String {
+        let url = directory.appendingPathComponent(name)
+        try bytes.write(to: url)
+        return url.path
     }
 
     func mono(_ name: String, sampleRate: Int, frames: Int, _ sample: @escaping (Int) -> Float) throws -> String {
@@ -54,3 +62,25 @@ extension Safetensors {
 }
 
 func mean(_ v: ArraySlice<Float>) -> Float { v.isEmpty ? 0 : v.reduce(0, +) / Float(v.count) }
+
+/// Shared by the feature and audio tests.
+extension XCTestCase {
+    func assertAllFinite(_ st: Safetensors, file: StaticString = #filePath, line: UInt = #line) {
+        for (name, t) in st.tensors {
+            XCTAssertFalse(t.data.contains { !$0.isFinite }, "\(name) has non-finite values", file: file, line: line)
+        }
+    }
+
+    func assertShapes(_ st: Safetensors, frames n: Int, melBands: Int = 32, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(Set(st.tensors.keys), FeaturesTests.expectedTensors, file: file, line: line)
+        for name in ["rms", "centroid", "rolloff", "flatness", "onset", "harmonic", "percussive", "beats"] {
+            XCTAssertEqual(st.tensors[name]?.shape, [n], name, file: file, line: line)
+            XCTAssertEqual(st.tensors[name + "_norm"]?.shape ?? [n], [n], name, file: file, line: line)
+        }
+        XCTAssertEqual(st.tensors["mel"]?.shape, [n, melBands], file: file, line: line)
+        XCTAssertEqual(st.tensors["mfcc"]?.shape, [n, 13], file: file, line: line)
+        XCTAssertEqual(st.tensors["chroma"]?.shape, [n, 12], file: file, line: line)
+        XCTAssertEqual(st.tensors["tempo"]?.shape, [1], file: file, line: line)
+        XCTAssertEqual(st.metadata["frames"], String(n), file: file, line: line)
+    }
+}

@@ -8,25 +8,6 @@ final class FeaturesTests: XCTestCase {
         "beats", "tempo", "rms_norm", "onset_norm", "centroid_norm", "flatness_norm", "harmonic_norm", "percussive_norm",
     ]
 
-    func assertAllFinite(_ st: Safetensors, file: StaticString = #filePath, line: UInt = #line) {
-        for (name, t) in st.tensors {
-            XCTAssertFalse(t.data.contains { !$0.isFinite }, "\(name) has non-finite values", file: file, line: line)
-        }
-    }
-
-    func assertShapes(_ st: Safetensors, frames n: Int, melBands: Int = 32, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(Set(st.tensors.keys), FeaturesTests.expectedTensors, file: file, line: line)
-        for name in ["rms", "centroid", "rolloff", "flatness", "onset", "harmonic", "percussive", "beats"] {
-            XCTAssertEqual(st.tensors[name]?.shape, [n], name, file: file, line: line)
-            XCTAssertEqual(st.tensors[name + "_norm"]?.shape ?? [n], [n], name, file: file, line: line)
-        }
-        XCTAssertEqual(st.tensors["mel"]?.shape, [n, melBands], file: file, line: line)
-        XCTAssertEqual(st.tensors["mfcc"]?.shape, [n, 13], file: file, line: line)
-        XCTAssertEqual(st.tensors["chroma"]?.shape, [n, 12], file: file, line: line)
-        XCTAssertEqual(st.tensors["tempo"]?.shape, [1], file: file, line: line)
-        XCTAssertEqual(st.metadata["frames"], String(n), file: file, line: line)
-    }
-
     func testSineCentroidAndChroma() throws {
         let audio = try TestAudio()
         let rate = 44100

@@ -27,7 +27,8 @@ public final class AudioFile {
         sampleRate = Int(info.samplerate)
         channels = Int(info.channels)
         frameCount = Int(info.frames)
-        // Normalise integer formats to [-1, 1] and clip floats that exceed it when read as float.
+        // Integer formats read as floats in [-1, 1]; float formats pass through unscaled (and may hold
+        // NaN, Inf or huge values, which readInterleaved and the extractor deal with).
         sf_command(h, Int32(SFC_SET_NORM_FLOAT), nil, Int32(SF_TRUE))
     }
 
@@ -38,7 +39,8 @@ public final class AudioFile {
     /// Moves the read position to sample frame `frame`.
     public func seek(toFrame frame: Int) throws {
         guard sf_seek(handle, sf_count_t(frame), SEEK_SET) >= 0 else {
-            throw AudioError.unreadable(file: path, reason: "cannot seek to frame \(frame)")
+            // libsndfile seeks by decoding for compressed formats, so a failed seek usually means damaged data.
+            throw AudioError.unreadable(file: path, reason: "cannot seek to frame \(frame) (\(String(cString: sf_strerror(handle))))")
         }
     }
 

@@ -1,3 +1,4 @@
+import COpenBLAS
 import Foundation
 
 /// `feature.chroma_stft` defaults: a 12 × bins filterbank of Gaussian bumps around each pitch class
@@ -46,19 +47,20 @@ struct ChromaFilterbank {
             }
         }
         weights = w.map(Float.init)
+        openblas_set_num_threads(1)
         bins = keep
     }
 
     /// Chroma of one power spectrum, normalised to max 1 (all zero for silence).
+    /// The filters are dense (Gaussians over every bin), so this is a 12 × bins matrix–vector
+    /// product: OpenBLAS's vectorised sgemv, single-threaded like all BLAS use here (SPEC §5).
     func apply(_ power: UnsafeBufferPointer<Float>, into out: UnsafeMutablePointer<Float>) {
-        var peak: Float = 0
-        for c in 0..<ChromaFilterbank.classes {
-            var sum: Double = 0
-            let base = c * bins
-            for k in 0..<bins { sum += Double(weights[base + k]) * Double(power[k]) }
-            out[c] = Float(sum)
-            peak = max(peak, abs(out[c]))
+        weights.withUnsafeBufferPointer { w in
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(ChromaFilterbank.classes), Int32(bins),
+                        1, w.baseAddress, Int32(bins), power.baseAddress, 1, 0, out, 1)
         }
+        var peak: Float = 0
+        for c in 0..<ChromaFilterbank.classes { peak = max(peak, abs(out[c])) }
         let scale: Float = peak >= Float.leastNormalMagnitude ? 1 / peak : 1
         for c in 0..<ChromaFilterbank.classes { out[c] *= scale }
     }
