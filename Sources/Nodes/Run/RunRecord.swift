@@ -55,13 +55,7 @@ public struct RunRecord {
 
         var outputs: [Output] = []
         for node in result.nodes where node.status == .built || node.status == .reused {
-            guard let digest = node.output else { continue }
-            let name: String
-            switch node.id.kind {
-            case "album": name = "album.mp4"
-            case "track": name = String(node.id.raw.dropFirst("track:".count)) + ".mp4"
-            default: continue
-            }
+            guard let digest = node.output, let name = fileName(of: node.id) else { continue }
             let source = engine.store.path(of: digest)
             let target = folder + "/" + name
             if link(source, target) != 0 { try fm.copyItem(atPath: source, toPath: target) }
@@ -91,12 +85,51 @@ public struct RunRecord {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         try LocalFileSystem().writeAtomically(try encoder.encode(doc), to: folder + "/run.json")
+        let page = gallery(folder: folder, project: project, doc: doc, result: result, store: engine.store)
+        try LocalFileSystem().writeAtomically(Data(page.html().utf8), to: folder + "/index.html")
 
         // Repoint renders/latest atomically: a new symlink renamed over the old one.
         let temp = rendersDirectory + "/.latest-\(UUID().uuidString)"
         try fm.createSymbolicLink(atPath: temp, withDestinationPath: runID)
         try LocalFileSystem().moveIntoPlace(temp, to: rendersDirectory + "/latest")
         return folder
+    }
+
+    /// The run-folder name of a node's output, for the nodes whose outputs people use.
+    public static func fileName(of id: NodeID) -> String? {
+        let parts = id.raw.split(separator: ":").map(String.init)
+        switch parts[0] {
+        case "album": return "album.mp4"
+        case "track" where parts.count == 2: return parts[1] + ".mp4"
+        case "preview" where parts.count == 3: return PreviewRecipe.Part(rawValue: parts[2])?.fileName(track: parts[1])
+        default: return nil
+        }
+    }
+
+    /// The gallery of what this run produced; feature curves come from the features objects in the store.
+    static func gallery(folder: String, project: Project, doc: Document, result: BuildResult, store: ContentStore) -> Gallery {
+        let files = Set(doc.outputs.map(\.file))
+        func have(_ name: String) -> String? { files.contains(name) ? name : nil }
+        let tracks = project.tracks.compactMap { track -> Gallery.Track? in
+            var curves: [FeaturePlot.Curve] = []
+            if let digest = result.result(for: NodeID("features:\(track.id)"))?.output,
+               let table = try? Safetensors.read(path: store.path(of: digest)) {
+                for name in ["rms_norm", "onset_norm", "centroid_norm"] {
+                    if let t = table.tensors[name] { curves.append(.init(name: name, values: t.data, colour: Gallery.curveColours[name]!)) }
+                }
+            }
+            var entry = Gallery.Track(id: track.id, title: track.title, fps: track.config.output.fps, video: have("\(track.id).mp4"),
+                                      poster: have(PreviewRecipe.Part.poster.fileName(track: track.id)),
+                                      sheet: have(PreviewRecipe.Part.sheet.fileName(track: track.id)),
+                                      anim: have(PreviewRecipe.Part.anim.fileName(track: track.id)), curves: curves)
+            for file in [entry.poster, entry.sheet, entry.anim].compactMap({ $0 }) {
+                entry.sizes[file] = ImageSize.of(folder + "/" + file)
+            }
+            return entry.video == nil && entry.poster == nil && entry.sheet == nil && entry.anim == nil && curves.isEmpty ? nil : entry
+        }
+        return Gallery(title: project.title, artist: project.artist, runID: doc.runId, album: have("album.mp4"), tracks: tracks,
+                       nodes: doc.nodes.filter { !$0.id.hasPrefix("file:") }.map { Gallery.Node(id: $0.id, status: $0.status, seconds: $0.seconds) },
+                       wallSeconds: doc.wallSeconds)
     }
 
     public static func sha256(of path: String) throws -> String {
