@@ -137,13 +137,14 @@ public struct PreviewRecipe: Recipe {
         var prefix = [Double](repeating: 0, count: n + 1)
         for i in 0..<n { prefix[i + 1] = prefix[i] + Double(rms[i].isFinite ? rms[i] : 0) }
         let range = n >= 10 ? (n / 10)..<(n - n / 10) : 0..<n
-        var best: (index: Int, value: Double)?
-        for i in range {
+        let means = range.map { i -> Double in
             let lo = max(0, i - half), hi = min(n, i + half + 1)
-            let mean = (prefix[hi] - prefix[lo]) / Double(hi - lo)
-            if best == nil || mean > best!.value + 1e-12 { best = (i, mean) }
+            return (prefix[hi] - prefix[lo]) / Double(hi - lo)
         }
-        guard let best, best.value > 0 else { return nil }
-        return best.index
+        guard let top = means.max(), top > 0, let first = means.firstIndex(where: { $0 >= top - 1e-9 }) else { return nil }
+        // A plateau of equal windows (a loud stretch shorter than the window): take its middle.
+        var last = first
+        while last + 1 < means.count && means[last + 1] >= top - 1e-9 { last += 1 }
+        return range.lowerBound + (first + last) / 2
     }
 }
