@@ -67,13 +67,14 @@ public struct PreviewRecipe: Recipe {
     public var inputs: [NodeID] {
         switch part {
         case .poster, .anim: return [featuresNode] + shards
-        case .sheet: return Array(Set(sheetFrames.map { $0 / perShard })).sorted().map { shards[$0] }
+        case .sheet: return Array(Set(sheetFrames.map { $0 / perShard })).sorted().filter { $0 < shards.count }.map { shards[$0] }
         }
     }
 
     /// Evenly spaced frames: the middle of each of columns × rows equal stretches of the track.
     var sheetFrames: [Int] {
         let cells = Layout().columns * Layout().rows
+        guard frames > 0 else { return [] }
         return (0..<cells).map { min(frames - 1, (2 * $0 + 1) * frames / (2 * cells)) }
     }
 
