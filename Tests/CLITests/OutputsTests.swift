@@ -110,6 +110,18 @@ final class OutputsTests: XCTestCase {
         XCTAssertEqual(result.stdout.components(separatedBy: "re-rendered identically").count - 1, 2, result.stdout)
     }
 
+    func testVerifyUsesTheRunsOwnConfigNotTheBuildfiles() throws {
+        let p = try copy()
+        let build = try p.ntsbuild("track:two", "--set", "generator.seed=3", "--set", "controller.wander_seed=5")
+        XCTAssertEqual(build.status, 0, build.stderr)
+        let result = try p.ntsbuild("verify", "--shards", "3")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout.components(separatedBy: "re-rendered identically").count - 1, 3, result.stdout)
+        let html = try String(contentsOfFile: p.latest + "/index.html", encoding: .utf8)
+        XCTAssertTrue(html.contains("\"two.mp4\""))
+        XCTAssertFalse(html.contains("one.mp4") || html.contains("album.mp4"), "the gallery shows only what this run made")
+    }
+
     func testVerifyNamesATamperedOrMissingOutput() throws {
         let p = try copy()
         // Outputs are hard links into the cache: replace the file rather than editing it in place.
