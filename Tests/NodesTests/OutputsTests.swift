@@ -97,4 +97,14 @@ final class OutputsTests: XCTestCase {
         XCTAssertTrue(svg.contains("0:30"), "time ticks")
         XCTAssertFalse(svg.contains("http://") && svg.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http"))
     }
+
+    func testVerifierReadsOlderRecordsOverTodaysDefaults() throws {
+        // A run.json from before encoder.profile existed, with null anchors (left out when null).
+        let config = try RunVerifier.config(recorded: ["encoder": ["crf": 20, "preset": "fast"], "controller": ["latent_dim": 4]])
+        XCTAssertEqual(config.encoder.crf, 20)
+        XCTAssertEqual(config.encoder.profile, "high")
+        XCTAssertEqual(config.controller.latentDim, 4)
+        XCTAssertNil(config.controller.anchors)
+        XCTAssertEqual(config.output, OutputConfig(), "sections not recorded keep their defaults")
+    }
 }

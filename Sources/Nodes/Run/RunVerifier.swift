@@ -9,7 +9,16 @@ import Graph
 public struct RunVerifier {
     public let folder: String
     public let projectRoot: String
-    let record: RunRecord.Document
+    let record: Recorded
+    /// Each track's resolved config as recorded, over today's defaults: a run recorded before a
+    /// key existed still verifies (the key then had its default behaviour).
+    let tracks: [String: TrackConfig]
+
+    struct Recorded: Decodable {
+        var runId: String
+        var nodes: [RunRecord.NodeEntry]
+        var outputs: [RunRecord.Output]
+    }
 
     /// `runFolder` may be `renders/latest` (a symlink); the project is the folder above `renders/`.
     public init(runFolder: String) throws {
@@ -19,7 +28,10 @@ public struct RunVerifier {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         do {
-            record = try decoder.decode(RunRecord.Document.self, from: Data(contentsOf: URL(fileURLWithPath: json)))
+            let data = try Data(contentsOf: URL(fileURLWithPath: json))
+            record = try decoder.decode(Recorded.self, from: data)
+            let tree = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+            tracks = try (tree["tracks"] as? [String: Any] ?? [:]).mapValues { try RunVerifier.config(recorded: $0) }
         } catch {
             throw VerifyError.unreadable(path: json, reason: String(describing: error))
         }
@@ -63,7 +75,7 @@ public struct RunVerifier {
         }
         let trackID = parts[1]
         let rowsID = NodeID("rows:\(trackID):\(parts[2])")
-        guard let config = record.tracks[trackID] else {
+        guard let config = tracks[trackID] else {
             throw VerifyError.cannotReproduce(node: node, reason: "run.json has no config for track \(trackID)")
         }
         guard let rowsHex = record.nodes.first(where: { $0.id == rowsID.raw })?.output, let rowsDigest = Digest(hex: rowsHex) else {
@@ -98,6 +110,26 @@ public struct RunVerifier {
             throw VerifyError.shardDiffers(node: node, object: cache.store.path(of: recorded), recorded: recorded.hex, actual: output.hex)
         }
         return output
+    }
+}
+
+extension RunVerifier {
+    static func config(recorded: Any) throws -> TrackConfig {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        var tree = try JSONSerialization.jsonObject(with: encoder.encode(TrackConfig())) as! [String: Any]
+        for (name, values) in recorded as? [String: Any] ?? [:] {
+            guard var section = tree[name] as? [String: Any], let values = values as? [String: Any] else { continue }
+            // Optional paths are left out of run.json when null, so absent means null, not default.
+            for (key, type) in ConfigSchema.types where type == .optionalPath && key.hasPrefix(name + ".") {
+                section[String(key.dropFirst(name.count + 1))] = NSNull()
+            }
+            section.merge(values) { _, recorded in recorded }
+            tree[name] = section
+        }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(TrackConfig.self, from: JSONSerialization.data(withJSONObject: tree))
     }
 }
 
