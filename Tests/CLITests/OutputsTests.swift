@@ -81,6 +81,7 @@ final class OutputsTests: XCTestCase {
         let encoder = ((run["tracks"] as? [String: Any])?["one"] as? [String: Any])?["encoder"] as? [String: Any] ?? [:]
         XCTAssertEqual(encoder["profile"] as? String, "high")
         XCTAssertEqual(encoder["keyframe_interval"] as? Int, 60)
+        XCTAssertEqual((run["cut"] as? [String: Any])?["chapters"] as? Bool, true)
         for output in run["outputs"] as? [[String: Any]] ?? [] {
             let file = try XCTUnwrap(output["file"] as? String)
             XCTAssertEqual(output["sha256"] as? String, try RunRecord.sha256(of: p.latest + "/" + file), file)

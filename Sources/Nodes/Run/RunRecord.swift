@@ -30,6 +30,8 @@ public struct RunRecord {
         var buildfile: String
         var targets: [String]
         var album: [String: String]
+        /// The album cut's resolved settings (the per-track config is in `tracks`).
+        var cut: CutConfig
         var tracks: [String: TrackConfig]
         var nodes: [NodeEntry]
         var outputs: [Output]
@@ -74,6 +76,7 @@ public struct RunRecord {
             buildfile: (project.buildfile as NSString).lastPathComponent,
             targets: targets,
             album: album,
+            cut: project.cut,
             tracks: Dictionary(uniqueKeysWithValues: project.tracks.map { ($0.id, $0.config) }),
             nodes: result.nodes.map {
                 NodeEntry(id: $0.id.raw, status: $0.status.rawValue, key: $0.key?.hex, output: $0.output?.hex,
