@@ -80,7 +80,8 @@ public struct PreviewRecipe: Recipe {
 
     public func make(_ context: BuildContext) throws -> String {
         guard frames > 0 else { throw GraphError.nodeFailed(id, message: "the track has no frames") }
-        let source = ShardFrames(paths: shards.map { inputs.contains($0) ? context.path(of: $0) : "" }, perShard: perShard)
+        let declared = Set(inputs)  // the sheet reads only some shards; the others have no path
+        let source = ShardFrames(paths: shards.map { declared.contains($0) ? context.path(of: $0) : "" }, perShard: perShard)
         let layout = Layout()
         switch part {
         case .poster:

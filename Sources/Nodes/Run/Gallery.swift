@@ -1,4 +1,5 @@
 import Foundation
+import Graph
 
 /// `index.html` of a run folder: per track the video (its poster as the still), the animated
 /// preview, the contact sheet and the main feature curves; then the album cut and a table of
@@ -95,5 +96,33 @@ struct Gallery {
         }
         h += "</table><p><a href=\"run.json\">run.json</a></p></section>\n</body></html>\n"
         return h
+    }
+}
+
+extension RunRecord {
+    /// The gallery of what this run produced; feature curves come from the features objects in the store.
+    static func gallery(folder: String, project: Project, doc: Document, result: BuildResult, store: ContentStore) -> Gallery {
+        let files = Set(doc.outputs.map(\.file))
+        func have(_ name: String) -> String? { files.contains(name) ? name : nil }
+        let tracks = project.tracks.compactMap { track -> Gallery.Track? in
+            var curves: [FeaturePlot.Curve] = []
+            if let digest = result.result(for: NodeID("features:\(track.id)"))?.output,
+               let table = try? Safetensors.read(path: store.path(of: digest)) {
+                for name in ["rms_norm", "onset_norm", "centroid_norm"] {
+                    if let t = table.tensors[name] { curves.append(.init(name: name, values: t.data, colour: Gallery.curveColours[name]!)) }
+                }
+            }
+            var entry = Gallery.Track(id: track.id, title: track.title, fps: track.config.output.fps, video: have("\(track.id).mp4"),
+                                      poster: have(PreviewRecipe.Part.poster.fileName(track: track.id)),
+                                      sheet: have(PreviewRecipe.Part.sheet.fileName(track: track.id)),
+                                      anim: have(PreviewRecipe.Part.anim.fileName(track: track.id)), curves: curves)
+            for file in [entry.poster, entry.sheet, entry.anim].compactMap({ $0 }) {
+                entry.sizes[file] = ImageSize.of(folder + "/" + file)
+            }
+            return entry.video == nil && entry.poster == nil && entry.sheet == nil && entry.anim == nil && curves.isEmpty ? nil : entry
+        }
+        return Gallery(title: project.title, artist: project.artist, runID: doc.runId, album: have("album.mp4"), tracks: tracks,
+                       nodes: doc.nodes.filter { !$0.id.hasPrefix("file:") }.map { Gallery.Node(id: $0.id, status: $0.status, seconds: $0.seconds) },
+                       wallSeconds: doc.wallSeconds)
     }
 }
