@@ -1,12 +1,13 @@
 # Two commands for a fresh machine: `make run` renders the demo album, `make test` runs the tests.
 SWIFT ?= swift
 APT_PACKAGES = pkg-config libsndfile1-dev libfftw3-dev libopenblas-dev libxxhash-dev \
-	libavcodec-dev libavformat-dev libswscale-dev libswresample-dev libavutil-dev ffmpeg
+	libavcodec-dev libavformat-dev libswscale-dev libswresample-dev libavutil-dev ffmpeg \
+	chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build run test bench clean
 
-# Installs the Debian packages ntsbuild links against (and ffprobe for the tests), if missing.
+# Installs the Debian packages ntsbuild links against (and ffprobe + chromium for the tests), if missing.
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

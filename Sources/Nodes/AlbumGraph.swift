@@ -29,6 +29,10 @@ public struct AlbumGraph {
             }
             shards[track.id] = ids
             graph.add(TrackRecipe(track: track, album: project, frames: count, shards: ids))
+            for part in PreviewRecipe.Part.allCases {
+                graph.add(PreviewRecipe(trackID: track.id, part: part, frames: count, fps: track.config.output.fps,
+                                        perShard: perShard, shards: ids))
+            }
         }
         let fpsValues = Set(project.tracks.map(\.config.output.fps))
         let sizes = Set(project.tracks.map { "\($0.config.output.width)x\($0.config.output.height)" })
@@ -41,13 +45,21 @@ public struct AlbumGraph {
         relative.hasPrefix("/") ? relative : project.root + "/" + relative
     }
 
-    /// Expands a command-line target: `album`, `track:<id>`, `features:<id>`, `trajectory:<id>`,
-    /// `frames:<id>` (all shards), `frames:<id>:<k>`.
+    /// The poster, contact sheet and animation nodes of a track.
+    public func previews(of trackID: String) -> [NodeID] {
+        PreviewRecipe.Part.allCases.map { NodeID("preview:\(trackID):\($0.rawValue)") }
+    }
+
+    /// Expands a command-line target: `album` (the cut and every track's previews, which the run
+    /// gallery shows), `track:<id>`, `features:<id>`, `trajectory:<id>`, `frames:<id>` (all
+    /// shards), `frames:<id>:<k>`, `preview:<id>` (poster, sheet and animation).
     public func resolve(_ target: String) throws -> [NodeID] {
         if target == "album" && graph.recipes["album"] == nil {
             throw GraphError.nodeFailed("album", message: "all tracks must share output.fps and output size to make an album cut")
         }
+        if target == "album" { return ["album"] + project.tracks.flatMap { previews(of: $0.id) } }
         let parts = target.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        if parts.count == 2, parts[0] == "preview", shards[parts[1]] != nil { return previews(of: parts[1]) }
         if parts.count == 2, parts[0] == "frames", let ids = shards[parts[1]] { return ids }
         if parts.count == 3, parts[0] == "frames", let k = Int(parts[2]) {
             return try [known(NodeID("frames:\(parts[1]):\(ShardNaming.number(k))"))]

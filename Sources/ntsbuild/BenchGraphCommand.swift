@@ -97,8 +97,3 @@ struct BenchGraphCommand: ParsableCommand {
         try measure("layered", graph, targets)
     }
 }
-
-struct BenchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks (results go in BENCHMARKS.md).",
-                                                    subcommands: [BenchGraphCommand.self])
-}

@@ -40,7 +40,8 @@ final class EndToEndTests: XCTestCase {
 
         let run = try p.runJSON()
         let outputs = run["outputs"] as? [[String: Any]] ?? []
-        XCTAssertEqual(Set(outputs.compactMap { $0["file"] as? String }), ["one.mp4", "two.mp4", "album.mp4"])
+        let previews = ["one", "two"].flatMap { ["\($0)-poster.png", "\($0)-sheet.png", "\($0)-preview.webp"] }
+        XCTAssertEqual(Set(outputs.compactMap { $0["file"] as? String }), Set(["one.mp4", "two.mp4", "album.mp4"] + previews))
         for output in outputs { XCTAssertEqual((output["sha256"] as? String)?.count, 64) }
         let nodes = run["nodes"] as? [[String: Any]] ?? []
         XCTAssertTrue(nodes.contains { $0["id"] as? String == "frames:one:0000" && $0["status"] as? String == "built" && $0["key"] is String })

@@ -56,6 +56,9 @@ public enum ConfigSchema {
         "encoder.preset": .choice(x264Presets),
         "encoder.audio_bitrate": .string,
         "encoder.threads": .int(1...64),
+        "encoder.profile": .choice(["baseline", "main", "high"]),
+        "encoder.keyframe_interval": .int(1...10_000),
+        "encoder.pixel_format": .choice(["yuv420p", "yuv444p"]),
         "shards.frames": .int(1...100_000),
     ]
 

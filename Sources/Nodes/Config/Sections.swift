@@ -49,6 +49,13 @@ public struct EncoderConfig: Codable, Equatable, Sendable {
     public var audioBitrate: String = "192k"
     /// Fixed, never taken from the machine, so the bytes do not depend on where they were made.
     public var threads: Int = 2
+    /// The highest H.264 profile allowed: baseline | main | high (x264 signals the lowest one the
+    /// stream needs, e.g. ultrafast stays Constrained Baseline). yuv444p needs high (→ High 4:4:4).
+    public var profile: String = "high"
+    /// Maximum frames between keyframes: 60 = 2 s at 30 fps, so players can seek quickly.
+    public var keyframeInterval: Int = 60
+    /// yuv420p plays everywhere; yuv444p keeps full-resolution colour but few browsers play it.
+    public var pixelFormat: String = "yuv420p"
 }
 
 public struct ShardsConfig: Codable, Equatable, Sendable {

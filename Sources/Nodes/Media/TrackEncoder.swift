@@ -1,7 +1,7 @@
 import CFFmpeg
 import Foundation
 
-/// Encodes one track's MP4: H.264 (libx264, yuv420p BT.709) + AAC (48 kHz stereo), faststart,
+/// Encodes one track's MP4: H.264 (libx264, yuv420p or yuv444p, BT.709) + AAC (48 kHz stereo), faststart,
 /// with container tags. Video frames are pushed by the caller; after each one the audio is pulled
 /// from the `AudioInput` up to that frame's end time, so memory stays bounded for any length.
 public final class TrackEncoder {
@@ -23,7 +23,18 @@ public final class TrackEncoder {
         sampleRate = input.sampleRate
         audioFrames = input.totalFrames
         guard video.width > 0, video.height > 0, video.width % 2 == 0, video.height % 2 == 0 else {
-            throw MediaError.invalid(file: path, reason: "video size \(video.width)x\(video.height) must be positive and even (yuv420p)")
+            throw MediaError.invalid(file: path, reason: "video size \(video.width)x\(video.height) must be positive and even (4:2:0 chroma)")
+        }
+        guard let pixelFormat = video.avPixelFormat else {
+            throw MediaError.invalid(file: path, reason: "pixel format \(video.pixelFormat) is not supported (yuv420p or yuv444p)")
+        }
+        // 4:4:4 exists only in x264's High 4:4:4 Predictive profile: `high` asks for it there.
+        var profile = video.profile
+        if pixelFormat == AV_PIX_FMT_YUV444P, let asked = profile {
+            guard asked == "high" else {
+                throw MediaError.invalid(file: path, reason: "H.264 profile \(asked) cannot carry yuv444p (use profile high)")
+            }
+            profile = "high444"
         }
         guard video.fps > 0 else { throw MediaError.invalid(file: path, reason: "fps \(video.fps) must be positive") }
         guard video.threads > 0 else {
@@ -34,7 +45,7 @@ public final class TrackEncoder {
         let ctx = encoder.context
         ctx.pointee.width = Int32(video.width)
         ctx.pointee.height = Int32(video.height)
-        ctx.pointee.pix_fmt = AV_PIX_FMT_YUV420P
+        ctx.pointee.pix_fmt = pixelFormat
         ctx.pointee.time_base = AVRational(num: 1, den: Int32(video.fps))
         ctx.pointee.framerate = AVRational(num: Int32(video.fps), den: 1)
         ctx.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
@@ -52,7 +63,7 @@ public final class TrackEncoder {
         }
         try encoder.setPrivateOption("preset", video.preset)
         try encoder.setPrivateOption("crf", String(video.crf))
-        if let profile = video.profile { try encoder.setPrivateOption("profile", profile) }
+        if let profile { try encoder.setPrivateOption("profile", profile) }
         // x264 derives everything else (lookahead threads, ...) from these parameters, never from
         // the CPU count, once `threads` is fixed. Spelled out so a changed default cannot bite.
         try encoder.setPrivateOption("x264-params", "sliced-threads=0:non-deterministic=0")
@@ -61,18 +72,18 @@ public final class TrackEncoder {
         audio = try AACStream(input: input, bitrate: audioBitrate, output: output)
 
         let yuv = try OwnedFrame(path: path)
-        yuv.frame.pointee.format = AV_PIX_FMT_YUV420P.rawValue
+        yuv.frame.pointee.format = pixelFormat.rawValue
         yuv.frame.pointee.width = Int32(video.width)
         yuv.frame.pointee.height = Int32(video.height)
         try check(av_frame_get_buffer(yuv.frame, 0), "allocating a video frame", file: path)
         frame = yuv
 
-        // RGB (full range) → BT.709 limited-range yuv420p, at the same size. Created last, so
+        // RGB (full range) → BT.709 limited-range YUV, at the same size. Created last, so
         // that any later throw runs deinit, which frees it.
         guard let sws = sws_getContext(Int32(video.width), Int32(video.height), AV_PIX_FMT_RGB24,
-                                       Int32(video.width), Int32(video.height), AV_PIX_FMT_YUV420P,
+                                       Int32(video.width), Int32(video.height), pixelFormat,
                                        SWS_BICUBIC | SWS_ACCURATE_RND | SWS_BITEXACT | SWS_FULL_CHR_H_INP, nil, nil, nil) else {
-            throw MediaError.invalid(file: path, reason: "swscale cannot convert RGB24 to yuv420p")
+            throw MediaError.invalid(file: path, reason: "swscale cannot convert RGB24 to \(video.pixelFormat)")
         }
         converter = sws
         let coefficients = sws_getCoefficients(SWS_CS_ITU709)

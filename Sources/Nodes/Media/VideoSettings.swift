@@ -1,3 +1,5 @@
+import CFFmpeg
+
 /// How a track's video stream is encoded (H.264 through libx264).
 public struct VideoSettings: Equatable, Sendable {
     public var width: Int
@@ -11,9 +13,11 @@ public struct VideoSettings: Equatable, Sendable {
     public var profile: String?
     /// Maximum GOP length in frames; nil leaves x264's default (250).
     public var keyframeInterval: Int?
+    /// "yuv420p" (plays everywhere) or "yuv444p" (full-resolution chroma, High 4:4:4 profile).
+    public var pixelFormat: String
 
     public init(width: Int, height: Int, fps: Int, crf: Int, preset: String, threads: Int,
-                profile: String? = nil, keyframeInterval: Int? = nil) {
+                profile: String? = nil, keyframeInterval: Int? = nil, pixelFormat: String = "yuv420p") {
         self.width = width
         self.height = height
         self.fps = fps
@@ -22,5 +26,15 @@ public struct VideoSettings: Equatable, Sendable {
         self.threads = threads
         self.profile = profile
         self.keyframeInterval = keyframeInterval
+        self.pixelFormat = pixelFormat
+    }
+
+    /// The libavutil pixel format, or nil for one the encoder does not offer.
+    var avPixelFormat: AVPixelFormat? {
+        switch pixelFormat {
+        case "yuv420p": return AV_PIX_FMT_YUV420P
+        case "yuv444p": return AV_PIX_FMT_YUV444P
+        default: return nil
+        }
     }
 }

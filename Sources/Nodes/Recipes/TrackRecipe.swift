@@ -57,7 +57,9 @@ public struct TrackRecipe: Recipe {
         let encoder = try TrackEncoder(
             path: path,
             video: VideoSettings(width: out.width, height: out.height, fps: out.fps, crf: config.encoder.crf,
-                                 preset: config.encoder.preset, threads: config.encoder.threads),
+                                 preset: config.encoder.preset, threads: config.encoder.threads,
+                                 profile: config.encoder.profile, keyframeInterval: config.encoder.keyframeInterval,
+                                 pixelFormat: config.encoder.pixelFormat),
             audio: input, audioBitrate: config.encoder.audioBitrate, metadata: metadata)
         var postfx = try PostFX(config: config.postfx, seed: UInt64(config.controller.wanderSeed), fps: out.fps)
         var scaler: ImageScaler?

@@ -30,6 +30,8 @@ public struct RunRecord {
         var buildfile: String
         var targets: [String]
         var album: [String: String]
+        /// The album cut's resolved settings (the per-track config is in `tracks`).
+        var cut: CutConfig
         var tracks: [String: TrackConfig]
         var nodes: [NodeEntry]
         var outputs: [Output]
@@ -55,13 +57,7 @@ public struct RunRecord {
 
         var outputs: [Output] = []
         for node in result.nodes where node.status == .built || node.status == .reused {
-            guard let digest = node.output else { continue }
-            let name: String
-            switch node.id.kind {
-            case "album": name = "album.mp4"
-            case "track": name = String(node.id.raw.dropFirst("track:".count)) + ".mp4"
-            default: continue
-            }
+            guard let digest = node.output, let name = fileName(of: node.id) else { continue }
             let source = engine.store.path(of: digest)
             let target = folder + "/" + name
             if link(source, target) != 0 { try fm.copyItem(atPath: source, toPath: target) }
@@ -80,6 +76,7 @@ public struct RunRecord {
             buildfile: (project.buildfile as NSString).lastPathComponent,
             targets: targets,
             album: album,
+            cut: project.cut,
             tracks: Dictionary(uniqueKeysWithValues: project.tracks.map { ($0.id, $0.config) }),
             nodes: result.nodes.map {
                 NodeEntry(id: $0.id.raw, status: $0.status.rawValue, key: $0.key?.hex, output: $0.output?.hex,
@@ -91,12 +88,25 @@ public struct RunRecord {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         try LocalFileSystem().writeAtomically(try encoder.encode(doc), to: folder + "/run.json")
+        let page = gallery(folder: folder, project: project, doc: doc, result: result, store: engine.store)
+        try LocalFileSystem().writeAtomically(Data(page.html().utf8), to: folder + "/index.html")
 
         // Repoint renders/latest atomically: a new symlink renamed over the old one.
         let temp = rendersDirectory + "/.latest-\(UUID().uuidString)"
         try fm.createSymbolicLink(atPath: temp, withDestinationPath: runID)
         try LocalFileSystem().moveIntoPlace(temp, to: rendersDirectory + "/latest")
         return folder
+    }
+
+    /// The run-folder name of a node's output, for the nodes whose outputs people use.
+    public static func fileName(of id: NodeID) -> String? {
+        let parts = id.raw.split(separator: ":").map(String.init)
+        switch parts[0] {
+        case "album": return "album.mp4"
+        case "track" where parts.count == 2: return parts[1] + ".mp4"
+        case "preview" where parts.count == 3: return PreviewRecipe.Part(rawValue: parts[2])?.fileName(track: parts[1])
+        default: return nil
+        }
     }
 
     public static func sha256(of path: String) throws -> String {

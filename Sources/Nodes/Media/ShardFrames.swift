@@ -1,0 +1,33 @@
+/// Picks individual frames out of a track's shards (previews need a handful of frames, not the
+/// whole track): each needed shard is opened once and decoded only up to its last wanted frame.
+public struct ShardFrames {
+    /// Shard files in track order; shard k holds frames [k·perShard, (k+1)·perShard).
+    public let paths: [String]
+    public let perShard: Int
+
+    public init(paths: [String], perShard: Int) {
+        precondition(perShard > 0, "shards must hold at least one frame")
+        self.paths = paths
+        self.perShard = perShard
+    }
+
+    /// The images of `indices` (any order, repeats allowed), returned in the order asked.
+    public func images(at indices: [Int]) throws -> [RGBImage] {
+        var found: [Int: RGBImage] = [:]
+        let wanted = Set(indices)
+        for (shard, group) in Dictionary(grouping: wanted, by: { $0 / perShard }).sorted(by: { $0.key < $1.key }) {
+            guard shard >= 0, shard < paths.count else {
+                throw MediaError.invalid(file: "shards", reason: "frame \(group.min()!) is beyond the last shard (\(paths.count) shards)")
+            }
+            let reader = try ShardReader(path: paths[shard])
+            let last = group.max()! - shard * perShard
+            for offset in 0...last {
+                guard let image = try reader.next() else {
+                    throw MediaError.invalid(file: paths[shard], reason: "shard ends before frame \(shard * perShard + offset)")
+                }
+                if wanted.contains(shard * perShard + offset) { found[shard * perShard + offset] = image }
+            }
+        }
+        return indices.map { found[$0]! }
+    }
+}

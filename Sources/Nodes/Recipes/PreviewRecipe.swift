@@ -1,0 +1,152 @@
+import Foundation
+import Graph
+
+/// `preview:<track>:poster|sheet|anim` — still and moving previews for the run gallery, cut from
+/// the track's shards (the generator's frames at render size, before post-effects, so changing
+/// post-effects or the encoder does not re-cut them):
+/// - `poster`: one PNG frame at the loudest moment (features `rms_norm`, smoothed over one second);
+/// - `sheet`: a PNG contact sheet of 4×3 frames evenly spaced through the track;
+/// - `anim`: a looping animated WebP of about three seconds around the poster moment, small and at
+///   about 12–15 fps.
+/// Three nodes because a recipe writes one file; the target `preview:<track>` means all three.
+/// Every image goes through libavcodec encoders (png, libwebp_anim) in bit-exact mode.
+public struct PreviewRecipe: Recipe {
+    public enum Part: String, Codable, CaseIterable, Sendable {
+        case poster, sheet, anim
+        /// The file name in a run folder.
+        public func fileName(track: String) -> String {
+            switch self {
+            case .poster: return "\(track)-poster.png"
+            case .sheet: return "\(track)-sheet.png"
+            case .anim: return "\(track)-preview.webp"
+            }
+        }
+    }
+    public struct Params: Codable, Equatable, Sendable {
+        var part: Part
+        var frames: Int
+        var perShard: Int
+        var fps: Int
+        var layout: Layout
+    }
+    /// Sizes and timings of the previews; in the params so `--explain` can say what changed.
+    public struct Layout: Codable, Equatable, Sendable {
+        var columns = 4
+        var rows = 3
+        var thumbWidth = 240
+        var gap = 6
+        var animSeconds = 3.0
+        var animWidth = 320
+        var animQuality = 70
+    }
+    public static let kind = "preview"
+    public static let version = 1
+
+    let trackID: String
+    let part: Part
+    let frames: Int
+    let fps: Int
+    let perShard: Int
+    let shards: [NodeID]
+    public init(trackID: String, part: Part, frames: Int, fps: Int, perShard: Int, shards: [NodeID]) {
+        self.trackID = trackID
+        self.part = part
+        self.frames = frames
+        self.fps = fps
+        self.perShard = perShard
+        self.shards = shards
+    }
+
+    var featuresNode: NodeID { NodeID("features:\(trackID)") }
+    public var id: NodeID { NodeID("preview:\(trackID):\(part.rawValue)") }
+    public var params: Params { Params(part: part, frames: frames, perShard: perShard, fps: fps, layout: Layout()) }
+    public var workUnits: Int { part == .anim ? max(1, frames / 100) : 1 }
+
+    /// The poster and the animation follow the music (features) and may land in any shard; the
+    /// sheet's frames are fixed by the track length, so it reads only the shards that hold them.
+    public var inputs: [NodeID] {
+        switch part {
+        case .poster, .anim: return [featuresNode] + shards
+        case .sheet: return Array(Set(sheetFrames.map { $0 / perShard })).sorted().filter { $0 < shards.count }.map { shards[$0] }
+        }
+    }
+
+    /// Evenly spaced frames: the middle of each of columns × rows equal stretches of the track.
+    var sheetFrames: [Int] {
+        let cells = Layout().columns * Layout().rows
+        guard frames > 0 else { return [] }
+        return (0..<cells).map { min(frames - 1, (2 * $0 + 1) * frames / (2 * cells)) }
+    }
+
+    public func make(_ context: BuildContext) throws -> String {
+        guard frames > 0 else { throw GraphError.nodeFailed(id, message: "the track has no frames") }
+        let declared = Set(inputs)  // the sheet reads only some shards; the others have no path
+        let source = ShardFrames(paths: shards.map { declared.contains($0) ? context.path(of: $0) : "" }, perShard: perShard)
+        let layout = Layout()
+        switch part {
+        case .poster:
+            let image = try source.images(at: [try loudestFrame(context)])[0]
+            let path = context.temporaryPath(suffix: ".png")
+            try PNGWriter.write(image, to: path)
+            return path
+        case .sheet:
+            let images = try source.images(at: sheetFrames)
+            let sheet = try ContactSheet.compose(images, columns: layout.columns,
+                                                 thumbWidth: min(layout.thumbWidth, images[0].width), gap: layout.gap)
+            let path = context.temporaryPath(suffix: ".png")
+            try PNGWriter.write(sheet, to: path)
+            return path
+        case .anim:
+            // Every `step`-th frame, for 12–15 fps: smooth enough for a preview, half the bytes.
+            let step = max(1, fps / 12)
+            let span = min(frames, Int(layout.animSeconds * Double(fps)))
+            let start = max(0, min(frames - span, try loudestFrame(context) - span / 2))
+            let picked = Array(stride(from: start, to: start + span, by: step))
+            let path = context.temporaryPath(suffix: ".webp")
+            var writer: WebPAnimationWriter?
+            var scaler: ImageScaler?
+            // A shard at a time, so memory holds at most one shard's worth of picked frames.
+            for chunk in Dictionary(grouping: picked, by: { $0 / perShard }).sorted(by: { $0.key < $1.key }).map(\.value) {
+                for image in try source.images(at: chunk.sorted()) {
+                    try context.checkCancellation()
+                    if scaler == nil {
+                        let width = min(layout.animWidth, image.width)
+                        let height = max(2, Int((Double(width) * Double(image.height) / Double(image.width) / 2).rounded()) * 2)
+                        scaler = try ImageScaler(from: (image.width, image.height), to: (width, height))
+                        writer = try WebPAnimationWriter(path: path, width: width, height: height,
+                                                         fps: max(1, fps / step), quality: layout.animQuality)
+                    }
+                    try writer!.write(scaler!.scale(image))
+                }
+            }
+            try writer!.finish()
+            return path
+        }
+    }
+
+    /// The frame at the loudest second of the track (ignoring the first and last tenth, where
+    /// fades sit), or a third of the way in when the features hold no loudness.
+    func loudestFrame(_ context: BuildContext) throws -> Int {
+        let path = context.path(of: featuresNode)
+        let rms = (try Safetensors.read(path: path)).tensors["rms_norm"]?.data ?? []
+        return PreviewRecipe.loudest(rms: Array(rms.prefix(frames)), fps: fps) ?? frames / 3
+    }
+
+    static func loudest(rms: [Float], fps: Int) -> Int? {
+        let n = rms.count
+        guard n > 0 else { return nil }
+        let half = max(1, fps / 2)
+        var prefix = [Double](repeating: 0, count: n + 1)
+        for i in 0..<n { prefix[i + 1] = prefix[i] + Double(rms[i].isFinite ? rms[i] : 0) }
+        let range = n >= 10 ? (n / 10)..<(n - n / 10) : 0..<n
+        let means = range.map { i -> Double in
+            let lo = max(0, i - half), hi = min(n, i + half + 1)
+            return (prefix[hi] - prefix[lo]) / Double(hi - lo)
+        }
+        guard let top = means.max(), top > 0, let first = means.firstIndex(where: { $0 >= top - 1e-9 }) else { return nil }
+        // A plateau of equal windows (a loud stretch shorter than the window): take its middle.
+        var last = first
+        while last + 1 < means.count && means[last + 1] >= top - 1e-9 { last += 1 }
+        return range.lowerBound + (first + last) / 2
+    }
+}
