@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         // System libraries, found through pkg-config.
@@ -28,7 +29,7 @@ let package = Package(
         ),
 
         // Domain-free build engine.
-        .target(name: "Graph", dependencies: ["CXXHash"]),
+        .target(name: "Graph", dependencies: ["CXXHash", .product(name: "HeapModule", package: "swift-collections")]),
         // The album domain: config, audio, features, controller, generator, encoder, album.
         .target(
             name: "Nodes",

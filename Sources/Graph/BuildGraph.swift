@@ -12,23 +12,39 @@ public struct BuildGraph: Sendable {
     public func inputs(of id: NodeID) -> [NodeID] { recipes[id]?.inputs ?? [] }
 
     /// Every node the targets need, inputs before dependents (a topological order).
+    /// Iterative depth-first search: graphs can be thousands of nodes deep.
     public func closure(of targets: [NodeID]) throws -> [NodeID] {
         var order: [NodeID] = []
-        var state: [NodeID: Bool] = [:]  // false = visiting, true = done
-        func visit(_ id: NodeID, path: [NodeID]) throws {
-            if let done = state[id] {
-                if !done { throw GraphError.cycle(path + [id]) }
-                return
-            }
+        var done: Set<NodeID> = []
+        var onStack: Set<NodeID> = []
+        var stack: [(id: NodeID, inputs: [NodeID], next: Int)] = []
+        func push(_ id: NodeID) throws {
             guard id.isFile || recipes[id] != nil else {
                 throw GraphError.unknownNode(id, suggestion: suggestion(for: id))
             }
-            state[id] = false
-            for input in inputs(of: id) { try visit(input, path: path + [id]) }
-            state[id] = true
-            order.append(id)
+            onStack.insert(id)
+            stack.append((id, inputs(of: id), 0))
         }
-        for target in targets { try visit(target, path: []) }
+        for target in targets where !done.contains(target) {
+            try push(target)
+            while let top = stack.last {
+                if top.next < top.inputs.count {
+                    stack[stack.count - 1].next += 1
+                    let input = top.inputs[top.next]
+                    if done.contains(input) { continue }
+                    if onStack.contains(input) {
+                        let start = stack.firstIndex { $0.id == input }!
+                        throw GraphError.cycle(stack[start...].map(\.id) + [input])
+                    }
+                    try push(input)
+                } else {
+                    stack.removeLast()
+                    onStack.remove(top.id)
+                    done.insert(top.id)
+                    order.append(top.id)
+                }
+            }
+        }
         return order
     }
 

@@ -21,7 +21,10 @@ public struct ContentStore: Sendable {
 
     /// Size in bytes, or nil when the object is absent.
     public func size(of digest: Digest) -> Int? {
-        (try? FileManager.default.attributesOfItem(atPath: path(of: digest))[.size] as? NSNumber)?.intValue
+        // stat(2) directly: FileManager's attribute dictionary costs ~10 µs per object on a no-op build.
+        var st = stat()
+        guard stat(path(of: digest), &st) == 0 else { return nil }
+        return Int(st.st_size)
     }
 
     /// Hashes a finished file and moves it into the store. Returns its digest.

@@ -1,4 +1,5 @@
 import Foundation
+import HeapModule
 
 /// Runs a build: walks the closure of the targets inputs-first, computes each node's key from its
 /// inputs' *output* digests (so an input rebuilt to identical bytes stops the rebuild: early
@@ -75,8 +76,8 @@ private final class Run: @unchecked Sendable {
 
     var dependents: [NodeID: [NodeID]] = [:]
     var pendingInputs: [NodeID: Int] = [:]
-    var priority: [NodeID: Int] = [:]
-    var ready: [NodeID] = []
+    var priority: [NodeID: Double] = [:]
+    var ready = Heap<ReadyNode>()
     var outputs: [NodeID: Digest] = [:]
     var keys: [NodeID: Digest] = [:]
     var statuses: [NodeID: NodeStatus] = [:]
@@ -99,13 +100,34 @@ private final class Run: @unchecked Sendable {
             pendingInputs[id] = inputs.count
             for input in inputs { dependents[input, default: []].append(id) }
         }
-        // Critical path first: a node's priority is its own work plus the longest chain of work
-        // that waits on it.
+        // Critical path first: a node's priority is its own expected seconds plus the longest
+        // chain of expected seconds that waits on it.
+        let cost = Self.expectedSeconds(order: order, graph: graph, actions: engine.actions)
         for id in order.reversed() {
-            let own = graph.recipes[id]?.workUnits ?? 0
-            priority[id] = own + (dependents[id]?.compactMap { priority[$0] }.max() ?? 0)
+            priority[id] = (cost[id] ?? 0) + (dependents[id]?.compactMap { priority[$0] }.max() ?? 0)
         }
-        ready = order.filter { pendingInputs[$0] == 0 }
+        for id in order where pendingInputs[id] == 0 { ready.insert(ReadyNode(priority: priority[id]!, id: id)) }
+    }
+
+    /// What each node is expected to cost: the seconds its last build took (from the action
+    /// cache), or for a node never built, its work units at the average seconds per unit seen.
+    static func expectedSeconds(order: [NodeID], graph: BuildGraph, actions: ActionCache) -> [NodeID: Double] {
+        var cost: [NodeID: Double] = [:]
+        var measuredSeconds = 0.0, measuredUnits = 0
+        var unmeasured: [NodeID] = []
+        for id in order {
+            guard let recipe = graph.recipes[id] else { continue }
+            if let key = actions.head(of: id), let record = actions.lookup(key) {
+                cost[id] = record.seconds
+                measuredSeconds += record.seconds
+                measuredUnits += recipe.workUnits
+            } else {
+                unmeasured.append(id)
+            }
+        }
+        let perUnit = measuredUnits > 0 ? measuredSeconds / Double(measuredUnits) : 0.01
+        for id in unmeasured { cost[id] = Double(graph.recipes[id]!.workUnits) * perUnit }
+        return cost
     }
 
     func emit(_ event: BuildEvent) {
@@ -129,8 +151,7 @@ private final class Run: @unchecked Sendable {
                 condition.wait()
                 continue
             }
-            let index = ready.indices.max { (priority[ready[$0]]!, ready[$1]) < (priority[ready[$1]]!, ready[$0]) }!
-            let id = ready.remove(at: index)
+            let id = ready.removeMax().id
             running += 1
             let inputs = graph.inputs(of: id)
             let blocked = inputs.first { statuses[$0] == .failed || statuses[$0] == .skipped }
@@ -156,7 +177,7 @@ private final class Run: @unchecked Sendable {
             if result.status == .failed && !options.keepGoing { stopLaunching = true }
             for d in dependents[id] ?? [] {
                 pendingInputs[d]! -= 1
-                if pendingInputs[d] == 0 { ready.append(d) }
+                if pendingInputs[d] == 0 { ready.insert(ReadyNode(priority: priority[d]!, id: d)) }
             }
             condition.broadcast()
         }
@@ -271,5 +292,15 @@ private final class Run: @unchecked Sendable {
             context.removeTemporaries(except: nil)
             throw error
         }
+    }
+}
+
+/// A node whose inputs are all done, ordered by priority (ties: the smaller id first, so the
+/// order is the same on every run).
+struct ReadyNode: Comparable {
+    var priority: Double
+    var id: NodeID
+    static func < (a: ReadyNode, b: ReadyNode) -> Bool {
+        a.priority != b.priority ? a.priority < b.priority : a.id > b.id
     }
 }
