@@ -34,21 +34,26 @@ public final class ActionCache: @unchecked Sendable {
 
     private func load() {
         guard let data = try? fs.read(path) else { return }
-        data.withUnsafeBytes { raw in
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            let tab = UInt8(ascii: "\t")
             for line in raw.split(separator: UInt8(ascii: "\n")) {
                 lines += 1
-                let fields = line.split(separator: UInt8(ascii: "\t")).map { String(decoding: $0, as: UTF8.self) }
-                switch fields.first {
-                case "a" where fields.count == 6 && fields[5] == ".":
-                    if let key = Digest(hex: fields[1]), let output = Digest(hex: fields[2]), let size = Int(fields[3]), let seconds = Double(fields[4]) {
+                let fields = line.split(separator: tab, omittingEmptySubsequences: false)
+                // Every complete line ends in a "." field: a line cut short by a crash, or
+                // garbage, is ignored.
+                guard let tag = fields.first?.first, fields.last?.elementsEqual([UInt8(ascii: ".")]) == true else { continue }
+                switch (tag, fields.count) {
+                case (UInt8(ascii: "a"), 6):
+                    if let key = Digest(hexBytes: fields[1]), let output = Digest(hexBytes: fields[2]),
+                       let size = Int(String(decoding: fields[3], as: UTF8.self)), let seconds = Double(String(decoding: fields[4], as: UTF8.self)) {
                         records[key] = ActionRecord(output: output, size: size, seconds: seconds)
                     }
-                case "h" where fields.count == 4 && fields[3] == ".":
-                    if let key = Digest(hex: fields[2]) { heads[fields[1]] = key }
-                case "x" where fields.count == 3 && fields[2] == ".":
-                    if let key = Digest(hex: fields[1]) { records[key] = nil }
+                case (UInt8(ascii: "h"), 4):
+                    if let key = Digest(hexBytes: fields[2]) { heads[String(decoding: fields[1], as: UTF8.self)] = key }
+                case (UInt8(ascii: "x"), 3):
+                    if let key = Digest(hexBytes: fields[1]) { records[key] = nil }
                 default:
-                    continue  // a line cut short by a crash, or garbage: ignore it
+                    continue
                 }
             }
         }

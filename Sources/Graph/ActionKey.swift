@@ -3,7 +3,7 @@
 public enum ActionKey {
     public static func compute(kind: String, version: Int, params: [String: String], inputs: [String: Digest]) -> Digest {
         var h = Hasher128()
-        h.update(field: "ntsbuild-key-1")
+        h.update(field: "ntsbuild-key-2")
         h.update(field: kind)
         h.update(field: String(version))
         for (k, v) in params.sorted(by: { $0.key < $1.key }) {
@@ -12,7 +12,7 @@ public enum ActionKey {
         }
         for (id, digest) in inputs.sorted(by: { $0.key < $1.key }) {
             h.update(field: id)
-            h.update(field: digest.hex)
+            h.update(digest: digest)
         }
         return h.finalize()
     }

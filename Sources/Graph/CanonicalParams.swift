@@ -18,7 +18,7 @@ public enum CanonicalParams {
     /// `wanderSeed` → `wander_seed`, `renderScale2D` → `render_scale2_d`, `URLPath` → `url_path`,
     /// the same rule as `JSONEncoder.KeyEncodingStrategy.convertToSnakeCase` for our names.
     static func snakeCase(_ key: String) -> String {
-        guard key.contains(where: \.isUppercase) else { return key }
+        guard key.utf8.contains(where: { $0 >= 65 && $0 <= 90 }) else { return key }
         let chars = Array(key)
         var out = ""
         for (i, c) in chars.enumerated() {
@@ -158,17 +158,30 @@ private struct FlatSingle: SingleValueEncodingContainer {
 }
 
 /// Scalars every Codable type bottoms out in get their JSON text; anything else encodes itself.
+/// One protocol cast instead of a cast per scalar type: failed casts are what a nested struct pays.
 private func encodeValue<T: Encodable>(_ value: T, sink: FlatSink, path: [String]) throws {
-    switch value {
-    case let v as String: sink.set(path, CanonicalParams.quoted(v))
-    case let v as Bool: sink.set(path, v ? "true" : "false")
-    case let v as Int: sink.set(path, String(v))
-    case let v as Double: sink.set(path, scalarText(v))
-    case let v as Float: sink.set(path, scalarText(v))
-    case let v as any BinaryInteger: sink.set(path, String(describing: v))
-    default: try value.encode(to: FlatEncoder(sink: sink, path: path))
+    if let scalar = value as? FlatScalar {
+        sink.set(path, scalar.flatText)
+    } else {
+        try value.encode(to: FlatEncoder(sink: sink, path: path))
     }
 }
+
+private protocol FlatScalar { var flatText: String { get } }
+extension String: FlatScalar { var flatText: String { CanonicalParams.quoted(self) } }
+extension Bool: FlatScalar { var flatText: String { self ? "true" : "false" } }
+extension Double: FlatScalar { var flatText: String { scalarText(self) } }
+extension Float: FlatScalar { var flatText: String { scalarText(self) } }
+extension Int: FlatScalar { var flatText: String { String(self) } }
+extension Int8: FlatScalar { var flatText: String { String(self) } }
+extension Int16: FlatScalar { var flatText: String { String(self) } }
+extension Int32: FlatScalar { var flatText: String { String(self) } }
+extension Int64: FlatScalar { var flatText: String { String(self) } }
+extension UInt: FlatScalar { var flatText: String { String(self) } }
+extension UInt8: FlatScalar { var flatText: String { String(self) } }
+extension UInt16: FlatScalar { var flatText: String { String(self) } }
+extension UInt32: FlatScalar { var flatText: String { String(self) } }
+extension UInt64: FlatScalar { var flatText: String { String(self) } }
 
 /// Integral values print without a fraction (`2`, not `2.0`) so that a YAML `2` and `2.0` agree;
 /// non-finite values cannot come from YAML but get a stable spelling anyway.

@@ -66,6 +66,8 @@ public final class Engine: @unchecked Sendable {
 }
 
 /// The mutable state of one build, shared by the worker threads under one condition lock.
+/// Nodes are numbered by their place in the topological order, so the hot loop indexes arrays
+/// instead of hashing ids.
 private final class Run: @unchecked Sendable {
     let engine: Engine
     let graph: BuildGraph
@@ -73,14 +75,17 @@ private final class Run: @unchecked Sendable {
     let observer: BuildObserver?
     let observerLock = NSLock()
     let condition = NSCondition()
+    let allWorkersDone = DispatchSemaphore(value: 0)
 
-    var dependents: [NodeID: [NodeID]] = [:]
-    var pendingInputs: [NodeID: Int] = [:]
-    var priority: [NodeID: Double] = [:]
+    let order: [NodeID]
+    let inputs: [[Int]]
+    var dependents: [[Int]]
+    var pendingInputs: [Int]
+    var priority: [Double]
     var ready = Heap<ReadyNode>()
-    var outputs: [NodeID: Digest] = [:]
-    var keys: [NodeID: Digest] = [:]
-    var statuses: [NodeID: NodeStatus] = [:]
+    var outputs: [Digest?]
+    var keys: [Digest?]
+    var statuses: [NodeStatus?]
     var results: [NodeResult] = []
     var remaining: Int
     var running = 0
@@ -93,40 +98,50 @@ private final class Run: @unchecked Sendable {
         self.graph = graph
         self.options = options
         self.observer = observer
+        self.order = order
         remaining = order.count
         workerCount = min(options.jobs, max(1, order.count))
-        for id in order {
-            let inputs = Set(graph.inputs(of: id))
-            pendingInputs[id] = inputs.count
-            for input in inputs { dependents[input, default: []].append(id) }
+        var number: [NodeID: Int] = [:]
+        number.reserveCapacity(order.count)
+        for (i, id) in order.enumerated() { number[id] = i }
+        inputs = order.map { id in
+            var seen = Set<Int>()
+            return graph.inputs(of: id).compactMap { number[$0] }.filter { seen.insert($0).inserted }
         }
+        dependents = Array(repeating: [], count: order.count)
+        for (i, ins) in inputs.enumerated() { for input in ins { dependents[input].append(i) } }
+        pendingInputs = inputs.map(\.count)
+        outputs = Array(repeating: nil, count: order.count)
+        keys = Array(repeating: nil, count: order.count)
+        statuses = Array(repeating: nil, count: order.count)
         // Critical path first: a node's priority is its own expected seconds plus the longest
         // chain of expected seconds that waits on it.
         let cost = Self.expectedSeconds(order: order, graph: graph, actions: engine.actions)
-        for id in order.reversed() {
-            priority[id] = (cost[id] ?? 0) + (dependents[id]?.compactMap { priority[$0] }.max() ?? 0)
+        priority = Array(repeating: 0, count: order.count)
+        for i in order.indices.reversed() {
+            priority[i] = cost[i] + (dependents[i].map { priority[$0] }.max() ?? 0)
         }
-        for id in order where pendingInputs[id] == 0 { ready.insert(ReadyNode(priority: priority[id]!, id: id)) }
+        for i in order.indices where pendingInputs[i] == 0 { ready.insert(ReadyNode(priority: priority[i], index: i)) }
     }
 
     /// What each node is expected to cost: the seconds its last build took (from the action
     /// cache), or for a node never built, its work units at the average seconds per unit seen.
-    static func expectedSeconds(order: [NodeID], graph: BuildGraph, actions: ActionCache) -> [NodeID: Double] {
-        var cost: [NodeID: Double] = [:]
+    static func expectedSeconds(order: [NodeID], graph: BuildGraph, actions: ActionCache) -> [Double] {
+        var cost = Array(repeating: 0.0, count: order.count)
         var measuredSeconds = 0.0, measuredUnits = 0
-        var unmeasured: [NodeID] = []
-        for id in order {
+        var unmeasured: [(Int, Int)] = []
+        for (i, id) in order.enumerated() {
             guard let recipe = graph.recipes[id] else { continue }
             if let key = actions.head(of: id), let record = actions.lookup(key) {
-                cost[id] = record.seconds
+                cost[i] = record.seconds
                 measuredSeconds += record.seconds
                 measuredUnits += recipe.workUnits
             } else {
-                unmeasured.append(id)
+                unmeasured.append((i, recipe.workUnits))
             }
         }
         let perUnit = measuredUnits > 0 ? measuredSeconds / Double(measuredUnits) : 0.01
-        for id in unmeasured { cost[id] = Double(graph.recipes[id]!.workUnits) * perUnit }
+        for (i, units) in unmeasured { cost[i] = Double(units) * perUnit }
         return cost
     }
 
@@ -137,11 +152,7 @@ private final class Run: @unchecked Sendable {
         observerLock.unlock()
     }
 
-    func waitUntilDone() {
-        condition.lock()
-        while finishedWorkers < workerCount { condition.wait() }
-        condition.unlock()
-    }
+    func waitUntilDone() { allWorkersDone.wait() }
 
     func work() {
         condition.lock()
@@ -151,48 +162,54 @@ private final class Run: @unchecked Sendable {
                 condition.wait()
                 continue
             }
-            let id = ready.removeMax().id
+            let node = ready.removeMax().index
             running += 1
-            let inputs = graph.inputs(of: id)
-            let blocked = inputs.first { statuses[$0] == .failed || statuses[$0] == .skipped }
-            let inputDigests = Dictionary(uniqueKeysWithValues: Set(inputs).map { ($0, outputs[$0]) })
-            let inputKeys = Dictionary(uniqueKeysWithValues: Set(inputs).map { ($0, keys[$0]) })
+            let blocked = inputs[node].first { statuses[$0] == .failed || statuses[$0] == .skipped }
+            let inputState = inputs[node].map { (order[$0], outputs[$0], keys[$0]) }
             condition.unlock()
 
+            let id = order[node]
             let result: NodeResult
             if let blocked {
-                result = NodeResult(id: id, status: .skipped, seconds: 0, reasons: [], message: "input \(blocked) failed")
-                emit(.skipped(id, because: blocked))
+                result = NodeResult(id: id, status: .skipped, seconds: 0, reasons: [], message: "input \(order[blocked]) failed")
+                emit(.skipped(id, because: order[blocked]))
             } else {
-                result = process(id, inputDigests: inputDigests, inputKeys: inputKeys)
+                result = process(id, inputs: inputState)
             }
 
             condition.lock()
             running -= 1
             remaining -= 1
-            statuses[id] = result.status
-            outputs[id] = result.output
-            keys[id] = result.key
+            statuses[node] = result.status
+            outputs[node] = result.output
+            keys[node] = result.key
             if !id.isFile || result.status == .failed { results.append(result) }
             if result.status == .failed && !options.keepGoing { stopLaunching = true }
-            for d in dependents[id] ?? [] {
-                pendingInputs[d]! -= 1
-                if pendingInputs[d] == 0 { ready.insert(ReadyNode(priority: priority[d]!, id: d)) }
+            for d in dependents[node] {
+                pendingInputs[d] -= 1
+                if pendingInputs[d] == 0 { ready.insert(ReadyNode(priority: priority[d], index: d)) }
             }
-            condition.broadcast()
+            // This worker takes the next ready node itself; wake another only for a second one.
+            // Waking every worker after every node cost more than a no-op node's whole check.
+            if remaining == 0 || stopLaunching || engine.isCancelled {
+                condition.broadcast()
+            } else if ready.count > 1 {
+                condition.signal()
+            }
         }
         finishedWorkers += 1
         condition.broadcast()
         condition.unlock()
+        allWorkersDone.signal()
     }
 
     // MARK: - One node
 
-    func process(_ id: NodeID, inputDigests: [NodeID: Digest?], inputKeys: [NodeID: Digest?]) -> NodeResult {
+    func process(_ id: NodeID, inputs: [(id: NodeID, output: Digest?, key: Digest?)]) -> NodeResult {
         if let path = id.filePath { return hashSource(id, path: path) }
         let recipe = graph.recipes[id]!
         do {
-            return try make(recipe, inputDigests: inputDigests, inputKeys: inputKeys)
+            return try make(recipe, inputs: inputs)
         } catch {
             let message = String(describing: error)
             emit(.failed(id, message: message))
@@ -213,17 +230,21 @@ private final class Run: @unchecked Sendable {
         }
     }
 
-    func make(_ recipe: any Recipe, inputDigests: [NodeID: Digest?], inputKeys: [NodeID: Digest?]) throws -> NodeResult {
+    func make(_ recipe: any Recipe, inputs: [(id: NodeID, output: Digest?, key: Digest?)]) throws -> NodeResult {
         let id = recipe.id
         let kind = type(of: recipe).kind
         let version = type(of: recipe).version
         let params = try CanonicalParams.flatten(recipe.params)
         var known: [String: Digest] = [:]
-        var labels: [String: String] = [:]
         var unknown: [NodeID] = []
-        for (input, digest) in inputDigests {
-            if let digest { known[input.raw] = digest } else { unknown.append(input) }
-            if let label = graph.recipes[input]?.label { labels[input.raw] = label }
+        for input in inputs {
+            if let digest = input.output { known[input.id.raw] = digest } else { unknown.append(input.id) }
+        }
+        // Only explanations need the inputs' labels; a reused node never asks.
+        var labels: [String: String] {
+            var labels: [String: String] = [:]
+            for input in inputs { if let label = graph.recipes[input.id]?.label { labels[input.id.raw] = label } }
+            return labels
         }
         // Dry run with an input that would be rebuilt: its new output, and so this key, is unknown.
         if !unknown.isEmpty {
@@ -265,7 +286,7 @@ private final class Run: @unchecked Sendable {
                 // Verify what we read: a corrupt object is dropped with its action record, so the
                 // next build makes it again instead of propagating it.
                 guard try engine.store.verify(digest) else {
-                    if let producerKey = inputKeys[node] ?? nil { try? engine.actions.remove(producerKey) }
+                    if let producerKey = inputs.first(where: { $0.id == node })?.key { try? engine.actions.remove(producerKey) }
                     throw GraphError.corruptObject(digest, path: engine.store.path(of: digest))
                 }
                 paths[node] = engine.store.path(of: digest)
@@ -295,12 +316,13 @@ private final class Run: @unchecked Sendable {
     }
 }
 
-/// A node whose inputs are all done, ordered by priority (ties: the smaller id first, so the
-/// order is the same on every run).
+/// A node whose inputs are all done, ordered by priority (ties: the earlier in topological
+/// order first, so the order is the same on every run).
 struct ReadyNode: Comparable {
     var priority: Double
-    var id: NodeID
+    /// Place in the topological order.
+    var index: Int
     static func < (a: ReadyNode, b: ReadyNode) -> Bool {
-        a.priority != b.priority ? a.priority < b.priority : a.id > b.id
+        a.priority != b.priority ? a.priority < b.priority : a.index > b.index
     }
 }

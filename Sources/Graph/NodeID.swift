@@ -10,7 +10,7 @@ public struct NodeID: Hashable, Comparable, Codable, Sendable, CustomStringConve
     public static func file(_ relativePath: String) -> NodeID { NodeID("file:" + relativePath) }
 
     public var kind: Substring { raw.prefix { $0 != ":" } }
-    public var isFile: Bool { kind == "file" }
+    public var isFile: Bool { raw.utf8.starts(with: "file:".utf8) }
     /// For a file node, its relative path.
     public var filePath: String? { isFile ? String(raw.dropFirst(5)) : nil }
 

@@ -11,7 +11,8 @@ struct BenchGraphCommand: ParsableCommand {
     @Option(help: "Nodes in the synthetic graph.") var nodes = 100_000
     @Option(help: "No-op rebuilds to time (the median is reported).") var repeats = 5
     @Option(name: [.customShort("j", allowingJoined: true), .long]) var jobs = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Scratch folder (deleted afterwards).") var scratch = NSTemporaryDirectory() + "ntsbuild-bench-graph"
+    @Option(help: "Scratch folder (deleted afterwards unless --keep).") var scratch = NSTemporaryDirectory() + "ntsbuild-bench-graph"
+    @Flag(help: "Keep the scratch cache, and reuse one kept earlier (to profile no-op builds alone).") var keep = false
 
     struct Trivial: Recipe {
         struct Params: Codable { var index: Int; var group: String }
@@ -69,9 +70,12 @@ struct BenchGraphCommand: ParsableCommand {
 
     func measure(_ name: String, _ graph: BuildGraph, _ targets: [NodeID]) throws {
         let root = scratch + "/" + name
-        try? FileManager.default.removeItem(atPath: root)
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: root + "/seed.txt", contents: Data("seed".utf8))
+        let reusing = keep && FileManager.default.fileExists(atPath: root + "/cache/actions.log")
+        if !reusing {
+            try? FileManager.default.removeItem(atPath: root)
+            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+            FileManager.default.createFile(atPath: root + "/seed.txt", contents: Data("seed".utf8))
+        }
         let count = graph.recipes.count
         let first = try Engine(projectRoot: root, cacheDirectory: root + "/cache").build(graph, targets: targets, options: BuildOptions(jobs: jobs))
         var times: [Double] = []
@@ -86,7 +90,7 @@ struct BenchGraphCommand: ParsableCommand {
         print(String(format: "%-8@ %7d nodes  first build %7.2f s (%5.1f µs/node)  no-op median %7.3f s (%5.2f µs/node)  [%@]",
                      name, count, first.wallSeconds, first.wallSeconds / Double(count) * 1e6, median, median / Double(count) * 1e6,
                      times.map { String(format: "%.3f", $0) }.joined(separator: " ")))
-        try? FileManager.default.removeItem(atPath: root)
+        if !keep { try? FileManager.default.removeItem(atPath: root) }
     }
 
     func run() throws {
