@@ -5,6 +5,21 @@ public struct ActionRecord: Codable, Equatable, Sendable {
     public var output: Digest
     public var size: Int
     public var seconds: Double
+    /// The node kind that made it, for `cache stats`.
+    public var kind: String
+    /// Unix seconds of the last build that made or reused it: the cache's own recency, for
+    /// `cache gc` (atime is unreliable: noatime mounts, backups, `cat`).
+    public var lastUsed: Int64
+
+    public init(output: Digest, size: Int, seconds: Double, kind: String, lastUsed: Int64 = ActionRecord.now()) {
+        self.output = output
+        self.size = size
+        self.seconds = seconds
+        self.kind = kind
+        self.lastUsed = lastUsed
+    }
+
+    public static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
 }
 
 /// Maps action keys to the outputs they produced, and each node id to the key it was last
@@ -14,7 +29,11 @@ public struct ActionRecord: Codable, Equatable, Sendable {
 /// of 100,000 nodes costs one read instead of 100,000 opens. Each record is one short line
 /// written with a single `write(2)` on an `O_APPEND` descriptor, which is atomic between
 /// processes; a line cut short by a crash is ignored when read back. The file is compacted
-/// (rewritten and renamed into place) when most of it is superseded.
+/// (re-read, rewritten and renamed into place) when most of it is superseded, only while the
+/// cache lock is held exclusively.
+///
+/// Lines: `a key output size seconds kind time .` (a record), `u key time .` (used again),
+/// `h node key .` (head), `x key .` (record dropped: its object was corrupt or collected).
 public final class ActionCache: @unchecked Sendable {
     public let path: String
     private let fs: FileSystem
@@ -23,6 +42,8 @@ public final class ActionCache: @unchecked Sendable {
     private var heads: [String: Digest] = [:]
     private var lines = 0
     private var descriptor: Int32 = -1
+    /// Recency is refreshed at most this often per record, so no-op builds append nothing.
+    static let recencyResolution: Int64 = 3600
 
     public init(path: String, fs: FileSystem) {
         self.path = path
@@ -33,9 +54,13 @@ public final class ActionCache: @unchecked Sendable {
     deinit { if descriptor >= 0 { close(descriptor) } }
 
     private func load() {
+        records = [:]
+        heads = [:]
+        lines = 0
         guard let data = try? fs.read(path) else { return }
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             let tab = UInt8(ascii: "\t")
+            func text(_ field: Slice<UnsafeRawBufferPointer>) -> String { String(decoding: field, as: UTF8.self) }
             for line in raw.split(separator: UInt8(ascii: "\n")) {
                 lines += 1
                 let fields = line.split(separator: tab, omittingEmptySubsequences: false)
@@ -43,13 +68,15 @@ public final class ActionCache: @unchecked Sendable {
                 // garbage, is ignored.
                 guard let tag = fields.first?.first, fields.last?.elementsEqual([UInt8(ascii: ".")]) == true else { continue }
                 switch (tag, fields.count) {
-                case (UInt8(ascii: "a"), 6):
+                case (UInt8(ascii: "a"), 8):
                     if let key = Digest(hexBytes: fields[1]), let output = Digest(hexBytes: fields[2]),
-                       let size = Int(String(decoding: fields[3], as: UTF8.self)), let seconds = Double(String(decoding: fields[4], as: UTF8.self)) {
-                        records[key] = ActionRecord(output: output, size: size, seconds: seconds)
+                       let size = Int(text(fields[3])), let seconds = Double(text(fields[4])), let time = Int64(text(fields[6])) {
+                        records[key] = ActionRecord(output: output, size: size, seconds: seconds, kind: text(fields[5]), lastUsed: time)
                     }
+                case (UInt8(ascii: "u"), 4):
+                    if let key = Digest(hexBytes: fields[1]), let time = Int64(text(fields[2])) { records[key]?.lastUsed = time }
                 case (UInt8(ascii: "h"), 4):
-                    if let key = Digest(hexBytes: fields[2]) { heads[String(decoding: fields[1], as: UTF8.self)] = key }
+                    heads[text(fields[1])] = Digest(hexBytes: fields[2])  // "-": removed
                 case (UInt8(ascii: "x"), 3):
                     if let key = Digest(hexBytes: fields[1]) { records[key] = nil }
                 default:
@@ -57,6 +84,10 @@ public final class ActionCache: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    private static func line(_ key: Digest, _ r: ActionRecord) -> String {
+        "a\t\(key.hex)\t\(r.output.hex)\t\(r.size)\t\(r.seconds)\t\(r.kind)\t\(r.lastUsed)\t.\n"
     }
 
     public func lookup(_ key: Digest) -> ActionRecord? {
@@ -87,7 +118,28 @@ public final class ActionCache: @unchecked Sendable {
         lock.lock()
         records[key] = record
         lock.unlock()
-        try append("a\t\(key.hex)\t\(record.output.hex)\t\(record.size)\t\(record.seconds)\t.\n")
+        try append(Self.line(key, record))
+    }
+
+    /// Notes that a build reused the record (appends only when the last note is old).
+    public func markUsed(_ key: Digest) throws {
+        let now = ActionRecord.now()
+        lock.lock()
+        guard let last = records[key]?.lastUsed, now - last >= Self.recencyResolution else {
+            lock.unlock()
+            return
+        }
+        records[key]?.lastUsed = now
+        lock.unlock()
+        try append("u\t\(key.hex)\t\(now)\t.\n")
+    }
+
+    /// Drops a node's head (`clean --dead`: the node left the graph).
+    public func removeHead(of id: String) throws {
+        lock.lock()
+        heads[id] = nil
+        lock.unlock()
+        try append("h\t\(id)\t-\t.\n")
     }
 
     public func setHead(_ key: Digest, for id: NodeID) throws {
@@ -119,20 +171,24 @@ public final class ActionCache: @unchecked Sendable {
     }
 
     /// Rewrites the log with only live records when it has grown to several times their number.
-    /// Another process appending meanwhile may lose its lines; they only cost a rebuild.
+    /// The caller must hold the cache lock exclusively: the log is re-read first, so nothing
+    /// another process appended before is lost.
     public func compactIfNeeded() throws {
         lock.lock()
-        let live = records.count + heads.count
-        guard lines > 1000 && lines > 3 * live else {
-            lock.unlock()
-            return
-        }
-        var text = ""
-        for (key, r) in records.sorted(by: { $0.key < $1.key }) { text += "a\t\(key.hex)\t\(r.output.hex)\t\(r.size)\t\(r.seconds)\t.\n" }
-        for (id, key) in heads.sorted(by: { $0.key < $1.key }) { text += "h\t\(id)\t\(key.hex)\t.\n" }
-        lines = live
-        if descriptor >= 0 { close(descriptor); descriptor = -1 }
+        let worthIt = lines > 1000 && lines > 3 * (records.count + heads.count)
         lock.unlock()
+        if worthIt { try compact() }
+    }
+
+    public func compact() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        if descriptor >= 0 { close(descriptor); descriptor = -1 }
+        load()
+        var text = ""
+        for (key, r) in records.sorted(by: { $0.key < $1.key }) { text += Self.line(key, r) }
+        for (id, key) in heads.sorted(by: { $0.key < $1.key }) { text += "h\t\(id)\t\(key.hex)\t.\n" }
+        lines = records.count + heads.count
         try fs.writeAtomically(Data(text.utf8), to: path)
     }
 }

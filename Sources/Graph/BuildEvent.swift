@@ -7,6 +7,8 @@ public enum BuildEvent: Sendable {
     case wouldRun(NodeID, reasons: [Reason])
     case failed(NodeID, message: String)
     case skipped(NodeID, because: NodeID)
+    /// Something went wrong that the engine repaired, e.g. a corrupt cached object it dropped.
+    case warning(NodeID, message: String)
 }
 
 /// Receives events; the engine serialises the calls, so an observer needs no lock of its own.
@@ -27,6 +29,8 @@ public struct NodeResult: Sendable {
     public var seconds: Double
     public var reasons: [Reason]
     public var message: String?
+    /// Failed because an input's cached object was corrupt (dropped; the engine retries).
+    public var corruptInput = false
 }
 
 public struct BuildResult: Sendable {

@@ -12,6 +12,7 @@ public final class Engine: @unchecked Sendable {
     public let actions: ActionCache
     public let traces: TraceStore
     public let stats: StatCache
+    public let lock: CacheLock
     let fs: FileSystem
     private let cancelLock = NSLock()
     private var cancelRequested = false
@@ -24,6 +25,17 @@ public final class Engine: @unchecked Sendable {
         actions = ActionCache(path: cacheDirectory + "/actions.log", fs: fs)
         traces = TraceStore(directory: cacheDirectory + "/traces", fs: fs)
         stats = StatCache(path: cacheDirectory + "/stat.json", fs: fs)
+        lock = CacheLock(cacheDirectory: cacheDirectory)
+    }
+
+    /// Done with the cache: lets other processes in, and compacts the action log if no other
+    /// process is using the cache (compaction needs it to itself).
+    public func close() {
+        lock.release()
+        if (try? lock.tryAcquire(.exclusive)) == true {
+            try? actions.compactIfNeeded()
+            lock.release()
+        }
     }
 
     /// Stop launching new nodes; running ones are asked to stop through `BuildContext.isCancelled`.
@@ -46,22 +58,33 @@ public final class Engine: @unchecked Sendable {
 
     public func build(_ graph: BuildGraph, targets: [NodeID], options: BuildOptions, observer: BuildObserver? = nil) throws -> BuildResult {
         let order = try graph.closure(of: targets)
+        if lock.mode == nil { try lock.acquire(.shared) }
         try fs.makeDirectory(cacheDirectory + "/tmp")
         let start = Date()
-        let run = Run(engine: self, graph: graph, order: order, options: options, observer: observer)
-        let workers = (0..<min(options.jobs, max(1, order.count))).map { _ in
-            Thread { run.work() }
+        var results: [NodeID: NodeResult] = [:]
+        var finished: [NodeID] = []
+        // A corrupt input object found mid-build is dropped with its action record; one more pass
+        // then rebuilds it and whatever read it, reusing everything else.
+        for pass in 0..<3 {
+            let run = Run(engine: self, graph: graph, order: order, options: options, observer: observer)
+            let workers = (0..<run.workerCount).map { _ in Thread { run.work() } }
+            for w in workers {
+                w.stackSize = 8 << 20
+                w.start()
+            }
+            run.waitUntilDone()
+            for r in run.results {
+                // A node built in an earlier pass shows as built, not as reused by the retry.
+                if let earlier = results[r.id], earlier.status == .built, r.status == .reused { continue }
+                if results[r.id] == nil { finished.append(r.id) }
+                results[r.id] = r
+            }
+            guard run.corruptInputSeen, pass < 2, !isCancelled, !options.dryRun else { break }
         }
-        for w in workers {
-            w.stackSize = 8 << 20
-            w.start()
-        }
-        run.waitUntilDone()
         if !options.dryRun {
             try stats.save()
-            try actions.compactIfNeeded()
         }
-        return BuildResult(nodes: run.results, wallSeconds: Date().timeIntervalSince(start), interrupted: isCancelled)
+        return BuildResult(nodes: finished.map { results[$0]! }, wallSeconds: Date().timeIntervalSince(start), interrupted: isCancelled)
     }
 }
 
@@ -91,6 +114,7 @@ private final class Run: @unchecked Sendable {
     var running = 0
     var stopLaunching = false
     var finishedWorkers = 0
+    var corruptInputSeen = false
     let workerCount: Int
 
     init(engine: Engine, graph: BuildGraph, order: [NodeID], options: BuildOptions, observer: BuildObserver?) {
@@ -184,7 +208,8 @@ private final class Run: @unchecked Sendable {
             outputs[node] = result.output
             keys[node] = result.key
             if !id.isFile || result.status == .failed { results.append(result) }
-            if result.status == .failed && !options.keepGoing { stopLaunching = true }
+            if result.status == .failed && !options.keepGoing && !result.corruptInput { stopLaunching = true }
+            if result.corruptInput { corruptInputSeen = true }
             for d in dependents[node] {
                 pendingInputs[d] -= 1
                 if pendingInputs[d] == 0 { ready.insert(ReadyNode(priority: priority[d], index: d)) }
@@ -210,6 +235,12 @@ private final class Run: @unchecked Sendable {
         let recipe = graph.recipes[id]!
         do {
             return try make(recipe, inputs: inputs)
+        } catch GraphError.corruptObject(let digest, let path) {
+            let message = GraphError.corruptObject(digest, path: path).description
+            emit(.warning(id, message: message))
+            var result = NodeResult(id: id, status: .failed, seconds: 0, reasons: [], message: message)
+            result.corruptInput = true
+            return result
         } catch {
             let message = String(describing: error)
             emit(.failed(id, message: message))
@@ -264,6 +295,7 @@ private final class Run: @unchecked Sendable {
                 try engine.traces.save(Trace(kind: kind, version: version, key: key, params: params, inputs: known, output: record.output, seconds: record.seconds), for: id)
                 try engine.actions.setHead(key, for: id)
             }
+            if !options.dryRun { try engine.actions.markUsed(key) }
             emit(.reused(id, output: record.output))
             return NodeResult(id: id, status: .reused, key: key, output: record.output, seconds: 0, reasons: [])
         }
@@ -304,7 +336,7 @@ private final class Run: @unchecked Sendable {
             let seconds = Date().timeIntervalSince(started)
             context.removeTemporaries(except: nil)
             let size = engine.store.size(of: output) ?? 0
-            try engine.actions.record(ActionRecord(output: output, size: size, seconds: seconds), for: key)
+            try engine.actions.record(ActionRecord(output: output, size: size, seconds: seconds, kind: kind), for: key)
             try engine.traces.save(Trace(kind: kind, version: version, key: key, params: params, inputs: known, output: output, seconds: seconds), for: id)
             try engine.actions.setHead(key, for: id)
             emit(.built(id, output: output, seconds: seconds))

@@ -37,6 +37,8 @@ struct BuildCommand: ParsableCommand {
         try reportingErrors {
             let workspace = try project.workspace()
             let nodes = try workspace.resolve(targets)
+            try workspace.engine.lock.acquire(.shared, onWait: waitingForLockMessage)
+            defer { workspace.engine.close() }
             let reporter = ProgressReporter(explain: explain || dryRun)
             let stream = JSONEventStream()
             let observer: BuildObserver = json ? stream : reporter

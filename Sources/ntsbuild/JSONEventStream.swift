@@ -20,6 +20,8 @@ final class JSONEventStream: BuildObserver {
             object = ["event": "failed", "node": id.raw, "message": message]
         case .skipped(let id, let because):
             object = ["event": "skipped", "node": id.raw, "because": because.raw]
+        case .warning(let id, let message):
+            object = ["event": "warning", "node": id.raw, "message": message]
         }
         write(object)
     }

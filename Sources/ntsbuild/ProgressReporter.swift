@@ -46,6 +46,8 @@ final class ProgressReporter: BuildObserver {
             finish(id, line: "FAILED \(id): \(message)")
         case .skipped(let id, let because):
             emit(["skip   \(id) (input \(because) failed)"])
+        case .warning(let id, let message):
+            emit(["warning: \(id): \(message)"])
         }
         if interactive { redraw() }
     }

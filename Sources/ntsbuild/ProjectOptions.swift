@@ -29,3 +29,8 @@ func reportingErrors(_ body: () throws -> Void) throws {
         throw ExitCode(1)
     }
 }
+
+/// Said once when another ntsbuild holds the cache lock in the way.
+func waitingForLockMessage() {
+    FileHandle.standardError.write(Data("ntsbuild: waiting for another ntsbuild process to release the cache…\n".utf8))
+}

@@ -46,14 +46,17 @@ public struct RunRecord {
                              started: Date, rendersDirectory: String) throws -> String {
         let fm = FileManager.default
         let stamp = ISO8601DateFormatter.string(from: started, timeZone: .init(identifier: "UTC")!, formatOptions: [.withFullDate, .withTime, .withDashSeparatorInDate])
+        try fm.createDirectory(atPath: rendersDirectory, withIntermediateDirectories: true)
+        // mkdir(2) claims the name atomically: two processes finishing in the same second get
+        // different folders.
         var runID = "run-" + stamp
         var suffix = 1
-        while fm.fileExists(atPath: rendersDirectory + "/" + runID) {
+        while mkdir(rendersDirectory + "/" + runID, 0o755) != 0 {
+            guard errno == EEXIST else { throw GraphError.io(path: rendersDirectory + "/" + runID, reason: String(cString: strerror(errno))) }
             suffix += 1
             runID = "run-\(stamp)-\(suffix)"
         }
         let folder = rendersDirectory + "/" + runID
-        try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
 
         var outputs: [Output] = []
         for node in result.nodes where node.status == .built || node.status == .reused {
@@ -117,3 +120,4 @@ public struct RunRecord {
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }
+
