@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import Graph
+import Nodes
+
+/// `ntsbuild graph [TARGET] --format dot|json`: the build graph the target needs, for Graphviz
+/// (`| dot -Tsvg > graph.svg`) or for other tools.
+struct GraphCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "graph", abstract: "Print the build graph as Graphviz dot or JSON.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case dot, json }
+
+    @Argument(help: "The target (default: album).")
+    var target: String = "album"
+
+    @Option(help: "dot or json.")
+    var format: Format = .dot
+
+    @OptionGroup var project: ProjectOptions
+
+    func run() throws {
+        try reportingErrors {
+            let workspace = try project.workspace()
+            let graph = workspace.album.graph
+            let order = try graph.closure(of: workspace.resolve([target]))
+            switch format {
+            case .dot:
+                print(Self.dot(order: order, graph: graph))
+            case .json:
+                let nodes: [[String: Any]] = order.map { id in
+                    var node: [String: Any] = ["id": id.raw, "kind": String(id.kind), "inputs": graph.inputs(of: id).map(\.raw)]
+                    if let recipe = graph.recipes[id] {
+                        node["version"] = type(of: recipe).version
+                        node["work_units"] = recipe.workUnits
+                        node["params"] = (try? CanonicalParams.flatten(recipe.params)) ?? [:]
+                    }
+                    return node
+                }
+                let data = try JSONSerialization.data(withJSONObject: ["target": target, "nodes": nodes], options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+                print(String(decoding: data, as: UTF8.self))
+            }
+        }
+    }
+
+    static func dot(order: [NodeID], graph: BuildGraph) -> String {
+        func quoted(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+        var lines = ["digraph ntsbuild {", "  rankdir=LR;", "  node [shape=box, fontname=\"Helvetica\", fontsize=10];"]
+        for id in order {
+            let shape = id.isFile ? ", shape=note" : ""
+            let label = graph.recipes[id]?.label.map { id.raw + "\\n" + $0 } ?? id.raw
+            lines.append("  \(quoted(id.raw)) [label=\(quoted(label))\(shape)];")
+        }
+        for id in order {
+            for input in graph.inputs(of: id) { lines.append("  \(quoted(input.raw)) -> \(quoted(id.raw));") }
+        }
+        lines.append("}")
+        return lines.joined(separator: "\n")
+    }
+}
