@@ -66,7 +66,7 @@ public final class Engine: @unchecked Sendable {
         // A corrupt input object found mid-build is dropped with its action record; one more pass
         // then rebuilds it and whatever read it, reusing everything else.
         for pass in 0..<3 {
-            let run = Run(engine: self, graph: graph, order: order, options: options, observer: observer)
+            let run = Run(engine: self, graph: graph, order: order, targets: targets, options: options, observer: observer)
             let workers = (0..<run.workerCount).map { _ in Thread { run.work() } }
             for w in workers {
                 w.stackSize = 8 << 20
@@ -105,6 +105,10 @@ private final class Run: @unchecked Sendable {
     var dependents: [[Int]]
     var pendingInputs: [Int]
     var priority: [Double]
+    /// Each node's head key when the build started (read once: it is a string-keyed lookup).
+    var heads: [Digest?] = []
+    /// Targets: the nodes whose objects the caller will read after the build.
+    var isTarget: [Bool] = []
     var ready = Heap<ReadyNode>()
     var outputs: [Digest?]
     var keys: [Digest?]
@@ -117,7 +121,7 @@ private final class Run: @unchecked Sendable {
     var corruptInputSeen = false
     let workerCount: Int
 
-    init(engine: Engine, graph: BuildGraph, order: [NodeID], options: BuildOptions, observer: BuildObserver?) {
+    init(engine: Engine, graph: BuildGraph, order: [NodeID], targets: [NodeID], options: BuildOptions, observer: BuildObserver?) {
         self.engine = engine
         self.graph = graph
         self.options = options
@@ -129,8 +133,11 @@ private final class Run: @unchecked Sendable {
         number.reserveCapacity(order.count)
         for (i, id) in order.enumerated() { number[id] = i }
         inputs = order.map { id in
-            var seen = Set<Int>()
-            return graph.inputs(of: id).compactMap { number[$0] }.filter { seen.insert($0).inserted }
+            var unique: [Int] = []
+            for input in graph.inputs(of: id) {
+                if let n = number[input], !unique.contains(n) { unique.append(n) }
+            }
+            return unique
         }
         dependents = Array(repeating: [], count: order.count)
         for (i, ins) in inputs.enumerated() { for input in ins { dependents[input].append(i) } }
@@ -140,7 +147,10 @@ private final class Run: @unchecked Sendable {
         statuses = Array(repeating: nil, count: order.count)
         // Critical path first: a node's priority is its own expected seconds plus the longest
         // chain of expected seconds that waits on it.
-        let cost = Self.expectedSeconds(order: order, graph: graph, actions: engine.actions)
+        heads = order.map { engine.actions.head(of: $0) }
+        let targetSet = Set(targets)
+        isTarget = order.map { targetSet.contains($0) || graph.recipes[$0]?.isDeliverable == true }
+        let cost = Self.expectedSeconds(order: order, graph: graph, heads: heads, actions: engine.actions)
         priority = Array(repeating: 0, count: order.count)
         for i in order.indices.reversed() {
             priority[i] = cost[i] + (dependents[i].map { priority[$0] }.max() ?? 0)
@@ -150,13 +160,13 @@ private final class Run: @unchecked Sendable {
 
     /// What each node is expected to cost: the seconds its last build took (from the action
     /// cache), or for a node never built, its work units at the average seconds per unit seen.
-    static func expectedSeconds(order: [NodeID], graph: BuildGraph, actions: ActionCache) -> [Double] {
+    static func expectedSeconds(order: [NodeID], graph: BuildGraph, heads: [Digest?], actions: ActionCache) -> [Double] {
         var cost = Array(repeating: 0.0, count: order.count)
         var measuredSeconds = 0.0, measuredUnits = 0
         var unmeasured: [(Int, Int)] = []
         for (i, id) in order.enumerated() {
             guard let recipe = graph.recipes[id] else { continue }
-            if let key = actions.head(of: id), let record = actions.lookup(key) {
+            if let key = heads[i], let record = actions.lookup(key) {
                 cost[i] = record.seconds
                 measuredSeconds += record.seconds
                 measuredUnits += recipe.workUnits
@@ -198,7 +208,7 @@ private final class Run: @unchecked Sendable {
                 result = NodeResult(id: id, status: .skipped, seconds: 0, reasons: [], message: "input \(order[blocked]) failed")
                 emit(.skipped(id, because: order[blocked]))
             } else {
-                result = process(id, inputs: inputState)
+                result = process(id, inputs: inputState, head: heads[node], isTarget: isTarget[node])
             }
 
             condition.lock()
@@ -230,13 +240,13 @@ private final class Run: @unchecked Sendable {
 
     // MARK: - One node
 
-    func process(_ id: NodeID, inputs: [(id: NodeID, output: Digest?, key: Digest?)]) -> NodeResult {
+    func process(_ id: NodeID, inputs: [(id: NodeID, output: Digest?, key: Digest?)], head: Digest?, isTarget: Bool) -> NodeResult {
         if let path = id.filePath { return hashSource(id, path: path) }
         let recipe = graph.recipes[id]!
         do {
-            return try make(recipe, inputs: inputs)
-        } catch GraphError.corruptObject(let digest, let path) {
-            let message = GraphError.corruptObject(digest, path: path).description
+            return try make(recipe, inputs: inputs, head: head, isTarget: isTarget)
+        } catch let error as GraphError where error.isDamagedObject {
+            let message = error.description
             emit(.warning(id, message: message))
             var result = NodeResult(id: id, status: .failed, seconds: 0, reasons: [], message: message)
             result.corruptInput = true
@@ -261,7 +271,7 @@ private final class Run: @unchecked Sendable {
         }
     }
 
-    func make(_ recipe: any Recipe, inputs: [(id: NodeID, output: Digest?, key: Digest?)]) throws -> NodeResult {
+    func make(_ recipe: any Recipe, inputs: [(id: NodeID, output: Digest?, key: Digest?)], head: Digest?, isTarget: Bool) throws -> NodeResult {
         let id = recipe.id
         let kind = type(of: recipe).kind
         let version = type(of: recipe).version
@@ -289,8 +299,12 @@ private final class Run: @unchecked Sendable {
         }
 
         let key = ActionKey.compute(kind: kind, version: version, params: params, inputs: known)
-        if let record = engine.actions.lookup(key), engine.store.size(of: record.output) == record.size {
-            if !options.dryRun && engine.actions.head(of: id) != key {
+        // Only targets' objects are checked here: the caller reads them after the build. An
+        // intermediate object is read only by a dependent that rebuilds, which verifies it and,
+        // if it is missing or corrupt, drops it and has the engine rebuild it (a retry pass).
+        // Checking every object made a no-op build of 100k nodes a fifth slower.
+        if let record = engine.actions.lookup(key), !isTarget || engine.store.size(of: record.output) == record.size {
+            if !options.dryRun && head != key {
                 // Reusing an older build (a config switched back): its trace becomes the current one.
                 try engine.traces.save(Trace(kind: kind, version: version, key: key, params: params, inputs: known, output: record.output, seconds: record.seconds), for: id)
                 try engine.actions.setHead(key, for: id)
@@ -315,11 +329,13 @@ private final class Run: @unchecked Sendable {
             if let path = node.filePath {
                 paths[node] = engine.sourcePath(path)
             } else {
-                // Verify what we read: a corrupt object is dropped with its action record, so the
-                // next build makes it again instead of propagating it.
-                guard try engine.store.verify(digest) else {
+                // Verify what we read: a corrupt or missing object is dropped with its action
+                // record, and the retry pass makes it again instead of propagating it.
+                let present = engine.store.contains(digest)
+                guard present, try engine.store.verify(digest) else {
                     if let producerKey = inputs.first(where: { $0.id == node })?.key { try? engine.actions.remove(producerKey) }
-                    throw GraphError.corruptObject(digest, path: engine.store.path(of: digest))
+                    let path = engine.store.path(of: digest)
+                    throw present ? GraphError.corruptObject(digest, path: path) : GraphError.missingObject(digest, path: path)
                 }
                 paths[node] = engine.store.path(of: digest)
             }

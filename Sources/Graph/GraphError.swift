@@ -5,6 +5,7 @@ public enum GraphError: Error, CustomStringConvertible {
     case cycle([NodeID])
     case missingSource(NodeID, path: String)
     case corruptObject(Digest, path: String)
+    case missingObject(Digest, path: String)
     case nodeFailed(NodeID, message: String)
     case interrupted
 
@@ -16,8 +17,19 @@ public enum GraphError: Error, CustomStringConvertible {
         case .cycle(let ids): return "dependency cycle: " + ids.map(\.raw).joined(separator: " → ")
         case .missingSource(let id, let path): return "\(path): file not found (needed by \(id))"
         case .corruptObject(let digest, let path): return "\(path): cached object \(digest.short) is corrupt; it was dropped and will be rebuilt"
+        case .missingObject(let digest, let path): return "\(path): cached object \(digest.short) is missing; it will be rebuilt"
         case .nodeFailed(let id, let message): return "\(id): \(message)"
         case .interrupted: return "interrupted"
+        }
+    }
+}
+
+extension GraphError {
+    /// A cached object that is corrupt or gone: the engine drops it and rebuilds it.
+    var isDamagedObject: Bool {
+        switch self {
+        case .corruptObject, .missingObject: return true
+        default: return false
         }
     }
 }

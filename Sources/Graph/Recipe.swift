@@ -18,6 +18,10 @@ public protocol Recipe: Sendable {
     var workUnits: Int { get }
     /// A human name for what the node's output is, for explanations ("trajectory rows 840..959").
     var label: String? { get }
+    /// True for a deliverable: an output the caller takes out of the store after the build
+    /// (a video, a preview). Its object is checked even when the node is reused; other
+    /// objects are checked when a rebuilding dependent reads them.
+    var isDeliverable: Bool { get }
 
     /// Writes the output to a file of `context`'s choosing and returns its path; the engine
     /// moves it into the content-addressed store.
@@ -27,4 +31,5 @@ public protocol Recipe: Sendable {
 extension Recipe {
     public var workUnits: Int { 1 }
     public var label: String? { nil }
+    public var isDeliverable: Bool { false }
 }

@@ -43,7 +43,7 @@ struct CleanCommand: ParsableCommand {
         // Objects of dead nodes go, unless a run in renders/ still names them.
         let doomed = outputs.subtracting(RunHistory(rendersDirectory: workspace.rendersDirectory).roots(keepingNewest: nil))
         let everything = Set(maintenance.objects().map(\.digest))
-        let report = try maintenance.collect(roots: everything.subtracting(doomed), policy: .init(maxAgeSeconds: 0, dryRun: dryRun))
+        let report = try maintenance.collect(roots: everything.subtracting(doomed), policy: .init(maxBytes: 0, dryRun: dryRun))  // a zero cap evicts every non-root
         for node in nodes { print("dead: \(node)") }
         print("ntsbuild: \(dryRun ? "would forget" : "forgot") \(nodes.count) dead nodes and \(dryRun ? "would remove" : "removed") \(report.removed.count) objects (\(ByteCount.format(report.removedBytes)))")
     }

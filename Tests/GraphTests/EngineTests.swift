@@ -158,6 +158,23 @@ final class EngineTests: XCTestCase {
         XCTAssertEqual(output, "helloa/1;b2/0;")
     }
 
+    func testMissingIntermediateObjectIsRebuiltWhenADependentNeedsIt() throws {
+        let s = Sandbox(), counter = RunCounter()
+        s.write("src.txt", "hello")
+        let first = try s.engine().build(graph(s, counter), targets: ["b:1"], options: BuildOptions(jobs: 1))
+        try FileManager.default.removeItem(atPath: s.engine().store.path(of: first.result(for: "a:1")!.output!))
+        // Nothing reads a:1 in a no-op build, so nothing is rebuilt…
+        XCTAssertEqual(try s.engine().build(graph(s, counter), targets: ["b:1"], options: BuildOptions(jobs: 1)).count(.built), 0)
+        // …until b rebuilds and needs it: then a is remade in the same build.
+        let warnings = WarningCollector()
+        let rebuilt = try s.engine().build(graph(s, counter, bText: "b2"), targets: ["b:1"], options: BuildOptions(jobs: 1), observer: warnings)
+        XCTAssertTrue(rebuilt.failures.isEmpty, "\(rebuilt.failures)")
+        XCTAssertTrue(warnings.messages.first?.contains("is missing") ?? false, "\(warnings.messages)")
+        XCTAssertEqual(rebuilt.result(for: "a:1")?.status, .built)
+        let output = try String(contentsOfFile: s.engine().store.path(of: rebuilt.result(for: "b:1")!.output!), encoding: .utf8)
+        XCTAssertEqual(output, "helloa/1;b2/0;")
+    }
+
     func testParallelAndSerialGiveTheSameKeysAndOutputs() throws {
         let counter = RunCounter()
         func run(jobs: Int) throws -> [NodeID: Digest] {

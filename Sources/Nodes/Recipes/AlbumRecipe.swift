@@ -35,6 +35,8 @@ public struct AlbumRecipe: Recipe {
                audioBitrate: project.tracks[0].config.encoder.audioBitrate,
                tracks: project.tracks.map { TrackPart(id: $0.id, title: $0.title, frames: frames[$0.id] ?? 0, trim: $0.trim) })
     }
+    /// Copied into the run folder after the build.
+    public var isDeliverable: Bool { true }
     public var inputs: [NodeID] { project.tracks.map { NodeID("track:\($0.id)") } + project.tracks.map(\.audioNode) }
     public var workUnits: Int { frames.values.reduce(0, +) / 20 }
 

@@ -64,6 +64,8 @@ public struct PreviewRecipe: Recipe {
 
     /// The poster and the animation follow the music (features) and may land in any shard; the
     /// sheet's frames are fixed by the track length, so it reads only the shards that hold them.
+    /// Copied into the run folder after the build.
+    public var isDeliverable: Bool { true }
     public var inputs: [NodeID] {
         switch part {
         case .poster, .anim: return [featuresNode] + shards

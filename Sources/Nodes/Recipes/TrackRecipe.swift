@@ -33,6 +33,8 @@ public struct TrackRecipe: Recipe {
         Params(output: track.config.output, postfx: track.config.postfx, encoder: track.config.encoder, trim: track.trim,
                title: track.title, album: album.title, artist: album.artist, number: track.number)
     }
+    /// Copied into the run folder after the build.
+    public var isDeliverable: Bool { true }
     public var inputs: [NodeID] { shards + [track.audioNode, trajectoryNode] }
     public var workUnits: Int { frames * max(1, track.config.output.width * track.config.output.height / 100_000) }
 
