@@ -57,6 +57,21 @@ final class CrashSafetyTests: XCTestCase {
         XCTAssertEqual(again.nodes("built"), [])
     }
 
+    func testCtrlCStopsLaunchingWorkAndLeavesTheCacheValid() throws {
+        let reference = Self.reference
+        let p = try TestProject()
+        let process = try launch(["album", "-j2"], in: p.root)
+        Thread.sleep(forTimeInterval: reference.seconds * 0.4)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        XCTAssertNotEqual(process.terminationStatus, 0, "an interrupted build does not report success")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: p.latest), "no run record for an interrupted build")
+        let resumed = try p.ntsbuild("album", "--json")
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertGreaterThan(resumed.nodes("reused").count, 0, "what finished before Ctrl-C is reused")
+        XCTAssertEqual(try p.outputHashes(), reference.hashes)
+    }
+
     func testTwoProcessesBuildingOverlappingTargetsOnOneCacheBothSucceed() throws {
         let reference = Self.reference
         let p = try TestProject()
