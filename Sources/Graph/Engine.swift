@@ -67,12 +67,15 @@ public final class Engine: @unchecked Sendable {
         // then rebuilds it and whatever read it, reusing everything else.
         for pass in 0..<3 {
             let run = Run(engine: self, graph: graph, order: order, targets: targets, options: options, observer: observer)
-            let workers = (0..<run.workerCount).map { _ in Thread { run.work() } }
-            for w in workers {
-                w.stackSize = 8 << 20
-                w.start()
+            run.settleReusedNodes()
+            if run.remaining > 0 {
+                let workers = (0..<run.workerCount).map { _ in Thread { run.work() } }
+                for w in workers {
+                    w.stackSize = 8 << 20
+                    w.start()
+                }
+                run.waitUntilDone()
             }
-            run.waitUntilDone()
             for r in run.results {
                 // A node built in an earlier pass shows as built, not as reused by the retry.
                 if let earlier = results[r.id], earlier.status == .built, r.status == .reused { continue }
@@ -155,7 +158,36 @@ private final class Run: @unchecked Sendable {
         for i in order.indices.reversed() {
             priority[i] = cost[i] + (dependents[i].map { priority[$0] }.max() ?? 0)
         }
-        for i in order.indices where pendingInputs[i] == 0 { ready.insert(ReadyNode(priority: priority[i], index: i)) }
+    }
+
+    /// Before any worker starts, settles on this thread every source file and every node whose
+    /// inputs are settled and whose key is in the cache, in topological order. A no-op build
+    /// ends here: no locks, no thread hand-offs (which cost more than the checks themselves).
+    /// What is left — nodes that must run and everything downstream of them — goes to the workers.
+    func settleReusedNodes() {
+        var settled = Array(repeating: false, count: order.count)
+        for node in order.indices where !stopLaunching && !engine.isCancelled {
+            guard inputs[node].allSatisfy({ settled[$0] && statuses[$0] == .reused }) else { continue }
+            let state = inputs[node].map { (order[$0], outputs[$0], keys[$0]) }
+            guard let result = process(order[node], inputs: state, head: heads[node], isTarget: isTarget[node], probeOnly: true) else { continue }
+            settled[node] = true
+            finish(node, result)
+        }
+        for node in order.indices where !settled[node] {
+            pendingInputs[node] = inputs[node].filter { !settled[$0] }.count
+            if pendingInputs[node] == 0 { ready.insert(ReadyNode(priority: priority[node], index: node)) }
+        }
+    }
+
+    /// Records a node's result. Called with the condition lock held (or before workers start).
+    func finish(_ node: Int, _ result: NodeResult) {
+        remaining -= 1
+        statuses[node] = result.status
+        outputs[node] = result.output
+        keys[node] = result.key
+        if !order[node].isFile || result.status == .failed { results.append(result) }
+        if result.status == .failed && !options.keepGoing && !result.corruptInput { stopLaunching = true }
+        if result.corruptInput { corruptInputSeen = true }
     }
 
     /// What each node is expected to cost: the seconds its last build took (from the action
@@ -208,18 +240,12 @@ private final class Run: @unchecked Sendable {
                 result = NodeResult(id: id, status: .skipped, seconds: 0, reasons: [], message: "input \(order[blocked]) failed")
                 emit(.skipped(id, because: order[blocked]))
             } else {
-                result = process(id, inputs: inputState, head: heads[node], isTarget: isTarget[node])
+                result = process(id, inputs: inputState, head: heads[node], isTarget: isTarget[node], probeOnly: false)!
             }
 
             condition.lock()
             running -= 1
-            remaining -= 1
-            statuses[node] = result.status
-            outputs[node] = result.output
-            keys[node] = result.key
-            if !id.isFile || result.status == .failed { results.append(result) }
-            if result.status == .failed && !options.keepGoing && !result.corruptInput { stopLaunching = true }
-            if result.corruptInput { corruptInputSeen = true }
+            finish(node, result)
             for d in dependents[node] {
                 pendingInputs[d] -= 1
                 if pendingInputs[d] == 0 { ready.insert(ReadyNode(priority: priority[d], index: d)) }
@@ -240,11 +266,12 @@ private final class Run: @unchecked Sendable {
 
     // MARK: - One node
 
-    func process(_ id: NodeID, inputs: [(id: NodeID, output: Digest?, key: Digest?)], head: Digest?, isTarget: Bool) -> NodeResult {
+    /// The node's result; with `probeOnly`, nil instead of running a node that is not in the cache.
+    func process(_ id: NodeID, inputs: [(id: NodeID, output: Digest?, key: Digest?)], head: Digest?, isTarget: Bool, probeOnly: Bool) -> NodeResult? {
         if let path = id.filePath { return hashSource(id, path: path) }
         let recipe = graph.recipes[id]!
         do {
-            return try make(recipe, inputs: inputs, head: head, isTarget: isTarget)
+            return try make(recipe, inputs: inputs, head: head, isTarget: isTarget, probeOnly: probeOnly)
         } catch let error as GraphError where error.isDamagedObject {
             let message = error.description
             emit(.warning(id, message: message))
@@ -271,7 +298,7 @@ private final class Run: @unchecked Sendable {
         }
     }
 
-    func make(_ recipe: any Recipe, inputs: [(id: NodeID, output: Digest?, key: Digest?)], head: Digest?, isTarget: Bool) throws -> NodeResult {
+    func make(_ recipe: any Recipe, inputs: [(id: NodeID, output: Digest?, key: Digest?)], head: Digest?, isTarget: Bool, probeOnly: Bool) throws -> NodeResult? {
         let id = recipe.id
         let kind = type(of: recipe).kind
         let version = type(of: recipe).version
@@ -314,6 +341,7 @@ private final class Run: @unchecked Sendable {
             return NodeResult(id: id, status: .reused, key: key, output: record.output, seconds: 0, reasons: [])
         }
 
+        if probeOnly { return nil }
         let previous = engine.traces.load(id)
         var reasons = Explanation.reasons(previous: previous, kind: kind, version: version, params: params, inputs: known, labels: labels)
         if reasons.isEmpty { reasons = previous?.key == key ? [.outputMissing] : [.neverBuilt] }
