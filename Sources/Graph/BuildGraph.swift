@@ -19,11 +19,12 @@ public struct BuildGraph: Sendable {
         var onStack: Set<NodeID> = []
         var stack: [(id: NodeID, inputs: [NodeID], next: Int)] = []
         func push(_ id: NodeID) throws {
-            guard id.isFile || recipes[id] != nil else {
+            let recipe = recipes[id]
+            guard recipe != nil || id.isFile else {
                 throw GraphError.unknownNode(id, suggestion: suggestion(for: id))
             }
             onStack.insert(id)
-            stack.append((id, inputs(of: id), 0))
+            stack.append((id, recipe?.inputs ?? [], 0))
         }
         for target in targets where !done.contains(target) {
             try push(target)

@@ -104,6 +104,8 @@ private final class Run: @unchecked Sendable {
     let allWorkersDone = DispatchSemaphore(value: 0)
 
     let order: [NodeID]
+    /// The recipe of each node (nil for source files), looked up once.
+    let recipes: [(any Recipe)?]
     let inputs: [[Int]]
     var dependents: [[Int]]
     var pendingInputs: [Int]
@@ -135,9 +137,10 @@ private final class Run: @unchecked Sendable {
         var number: [NodeID: Int] = [:]
         number.reserveCapacity(order.count)
         for (i, id) in order.enumerated() { number[id] = i }
-        inputs = order.map { id in
+        recipes = order.map { graph.recipes[$0] }
+        inputs = recipes.map { recipe in
             var unique: [Int] = []
-            for input in graph.inputs(of: id) {
+            for input in recipe?.inputs ?? [] {
                 if let n = number[input], !unique.contains(n) { unique.append(n) }
             }
             return unique
@@ -151,9 +154,9 @@ private final class Run: @unchecked Sendable {
         // Critical path first: a node's priority is its own expected seconds plus the longest
         // chain of expected seconds that waits on it.
         heads = order.map { engine.actions.head(of: $0) }
-        let targetSet = Set(targets)
-        isTarget = order.map { targetSet.contains($0) || graph.recipes[$0]?.isDeliverable == true }
-        let cost = Self.expectedSeconds(order: order, graph: graph, heads: heads, actions: engine.actions)
+        isTarget = recipes.map { $0?.isDeliverable == true }
+        for target in targets { if let n = number[target] { isTarget[n] = true } }
+        let cost = Self.expectedSeconds(recipes: recipes, heads: heads, actions: engine.actions)
         priority = Array(repeating: 0, count: order.count)
         for i in order.indices.reversed() {
             priority[i] = cost[i] + (dependents[i].map { priority[$0] }.max() ?? 0)
@@ -169,7 +172,7 @@ private final class Run: @unchecked Sendable {
         for node in order.indices where !stopLaunching && !engine.isCancelled {
             guard inputs[node].allSatisfy({ settled[$0] && statuses[$0] == .reused }) else { continue }
             let state = inputs[node].map { (order[$0], outputs[$0], keys[$0]) }
-            guard let result = process(order[node], inputs: state, head: heads[node], isTarget: isTarget[node], probeOnly: true) else { continue }
+            guard let result = process(order[node], recipe: recipes[node], inputs: state, head: heads[node], isTarget: isTarget[node], probeOnly: true) else { continue }
             settled[node] = true
             finish(node, result)
         }
@@ -192,12 +195,12 @@ private final class Run: @unchecked Sendable {
 
     /// What each node is expected to cost: the seconds its last build took (from the action
     /// cache), or for a node never built, its work units at the average seconds per unit seen.
-    static func expectedSeconds(order: [NodeID], graph: BuildGraph, heads: [Digest?], actions: ActionCache) -> [Double] {
-        var cost = Array(repeating: 0.0, count: order.count)
+    static func expectedSeconds(recipes: [(any Recipe)?], heads: [Digest?], actions: ActionCache) -> [Double] {
+        var cost = Array(repeating: 0.0, count: recipes.count)
         var measuredSeconds = 0.0, measuredUnits = 0
         var unmeasured: [(Int, Int)] = []
-        for (i, id) in order.enumerated() {
-            guard let recipe = graph.recipes[id] else { continue }
+        for (i, recipe) in recipes.enumerated() {
+            guard let recipe else { continue }
             if let key = heads[i], let record = actions.lookup(key) {
                 cost[i] = record.seconds
                 measuredSeconds += record.seconds
@@ -240,7 +243,7 @@ private final class Run: @unchecked Sendable {
                 result = NodeResult(id: id, status: .skipped, seconds: 0, reasons: [], message: "input \(order[blocked]) failed")
                 emit(.skipped(id, because: order[blocked]))
             } else {
-                result = process(id, inputs: inputState, head: heads[node], isTarget: isTarget[node], probeOnly: false)!
+                result = process(id, recipe: recipes[node], inputs: inputState, head: heads[node], isTarget: isTarget[node], probeOnly: false)!
             }
 
             condition.lock()
@@ -267,9 +270,8 @@ private final class Run: @unchecked Sendable {
     // MARK: - One node
 
     /// The node's result; with `probeOnly`, nil instead of running a node that is not in the cache.
-    func process(_ id: NodeID, inputs: [(id: NodeID, output: Digest?, key: Digest?)], head: Digest?, isTarget: Bool, probeOnly: Bool) -> NodeResult? {
-        if let path = id.filePath { return hashSource(id, path: path) }
-        let recipe = graph.recipes[id]!
+    func process(_ id: NodeID, recipe: (any Recipe)?, inputs: [(id: NodeID, output: Digest?, key: Digest?)], head: Digest?, isTarget: Bool, probeOnly: Bool) -> NodeResult? {
+        guard let recipe else { return hashSource(id, path: id.filePath ?? id.raw) }
         do {
             return try make(recipe, inputs: inputs, head: head, isTarget: isTarget, probeOnly: probeOnly)
         } catch let error as GraphError where error.isDamagedObject {
