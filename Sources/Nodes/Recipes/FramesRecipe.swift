@@ -35,15 +35,15 @@ public struct FramesRecipe: Recipe {
     public func make(_ context: BuildContext) throws -> String {
         let rows = try Safetensors.read(path: context.path(of: rowsNode))
         let latents = try rows.tensor("latent", in: context.path(of: rowsNode))
-        let generator = try CPPN(config: track.config.generator, latentDim: track.config.controller.latentDim)
+        // The style file is read where the engine found it, not relative to the working directory.
+        var config = track.config.generator
+        config.weights = weightsNode.map { context.path(of: $0) }
+        let generator = try CPPN(config: config, latentDim: track.config.controller.latentDim)
         let path = context.temporaryPath(suffix: ".mkv")
         let writer = try ShardWriter(path: path, width: size.width, height: size.height, fps: track.config.output.fps)
         for i in 0..<range.count {
             try context.checkCancellation()
-            // The camera (zoom, rotation) is rendered here; the other curves are post-effects.
-            let camera = FrameCurves(trajectory: rows, frame: i)
-            try writer.write(generator.render(latent: latents.row(i), width: size.width, height: size.height,
-                                              zoom: camera.zoom, rotation: camera.rotation))
+            try writer.write(generator.render(row: i, of: rows, latents: latents, width: size.width, height: size.height))
             context.reportProgress(done: i + 1, total: range.count)
         }
         try writer.finish()
