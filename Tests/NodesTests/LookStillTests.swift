@@ -54,3 +54,28 @@ final class LookStillTests: XCTestCase {
         XCTAssertNotEqual(try fresh.finish(render(60), frame: 60, curves: curves(60)), whole[60])
     }
 }
+
+/// Pins the CPPN's output bytes: cached shards stay valid only while these hold. If a change
+/// to the generator moves them on purpose, bump `CPPN.version` and update the digests.
+final class LookPinnedBytesTests: XCTestCase {
+    func fnv1a(_ bytes: [UInt8]) -> UInt64 {
+        bytes.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+    }
+
+    func testFramesMatchPinnedDigests() throws {
+        // Odd sizes and widths exercise every vector tail; 6 layers use every activation.
+        let cases: [(hidden: Int, layers: Int, width: Int, height: Int, digest: UInt64)] = [
+            (32, 4, 160, 90, 1_683_309_654_544_508_346), (13, 6, 37, 23, 4_331_279_030_169_692_804),
+            (5, 2, 64, 7, 2_556_422_551_594_622_821),
+        ]
+        let latent = ArraySlice(Controller.seededAnchors(count: 1, dim: 8, seed: 9)[0])
+        for c in cases {
+            var config = GeneratorConfig()
+            config.hidden = c.hidden
+            config.layers = c.layers
+            let image = try CPPN(config: config, latentDim: 8).render(latent: latent, width: c.width, height: c.height,
+                                                                     zoom: 1.3, rotation: 0.4)
+            XCTAssertEqual(fnv1a(image.pixels), c.digest, "hidden \(c.hidden) layers \(c.layers) \(c.width)x\(c.height)")
+        }
+    }
+}
