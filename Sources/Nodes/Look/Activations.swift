@@ -1,3 +1,5 @@
+import CLookKernels
+
 /// Vectorisable activation functions for the CPPN.
 ///
 /// The libm `sin`/`exp` are scalar calls (~10–20 ns each) and a 640×360 frame with 32 hidden
@@ -11,25 +13,26 @@ public enum Activation: String, CaseIterable, Sendable {
     /// The cycle the hidden layers use, layer i taking `cycle[i % 4]`.
     public static let cycle: [Activation] = [.sin, .cos, .gaussian, .tanh]
 
-    /// `x[p*width + j] = f(x[p*width + j] + bias[j])` for every row p.
+    /// `x[p*width + j] = f(x[p*width + j] + bias[j])` for every row p, by the C kernels
+    /// (CLookKernels: AVX2 or SSE2, bit-identical to `FastMath` below).
     func apply(_ x: UnsafeMutablePointer<Float>, rows: Int, bias: UnsafePointer<Float>, width: Int) {
         switch self {
         case .sin:
-            for p in 0..<rows { FastMath.sin(x + p * width, bias, width) }
+            look_sin(x, rows, bias, width)
         case .cos:
             // cos(v) = sin(v + π/2): shift the bias once instead of adding per element.
             let shifted = (0..<width).map { bias[$0] + .pi / 2 }
-            shifted.withUnsafeBufferPointer { b in
-                for p in 0..<rows { FastMath.sin(x + p * width, b.baseAddress!, width) }
-            }
+            shifted.withUnsafeBufferPointer { look_sin(x, rows, $0.baseAddress!, width) }
         case .gaussian:
-            for p in 0..<rows { FastMath.gaussian(x + p * width, bias, width) }
+            look_gaussian(x, rows, bias, width)
         case .tanh:
-            for p in 0..<rows { FastMath.tanh(x + p * width, bias, width) }
+            look_tanh(x, rows, bias, width)
         }
     }
 }
 
+/// The scalar definition of the activations: the reference the C kernels (CLookKernels) are
+/// tested against bit for bit, and the place the maths is explained.
 enum FastMath {
     /// 1.5 · 2²³: adding and subtracting it rounds a float to the nearest integer (ties to
     /// even) without a conversion instruction, and the sum's low mantissa bits hold the integer.

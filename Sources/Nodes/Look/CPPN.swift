@@ -1,3 +1,4 @@
+import CLookKernels
 import COpenBLAS
 import Foundation
 
@@ -104,8 +105,7 @@ public struct CPPN: Sendable {
                     // and writing it out for sgemm would cost more than computing it in place.
                     firstWeights.withUnsafeBufferPointer { w in
                         firstBias.withUnsafeBufferPointer { b in
-                            FastMath.sinAffine(current, coordinates: coordBuffer.baseAddress! + start * 3, rows: count,
-                                               weights: w.baseAddress!, bias: b.baseAddress!, width: h)
+                            look_sin_affine(current, coordBuffer.baseAddress! + start * 3, count, w.baseAddress!, b.baseAddress!, h)
                         }
                     }
                     for layer in 1..<weights.layers {
@@ -116,13 +116,9 @@ public struct CPPN: Sendable {
                         swap(&current, &next)
                     }
                     Self.gemm(current, weights.outWeight, o, rows: count, inner: h, cols: 3)
-                    let b0 = weights.outBias[0], b1 = weights.outBias[1], b2 = weights.outBias[2]
-                    for p in 0..<count {
-                        o[p * 3] += b0
-                        o[p * 3 + 1] += b1
-                        o[p * 3 + 2] += b2
+                    weights.outBias.withUnsafeBufferPointer {
+                        look_sigmoid_bytes(o, $0.baseAddress!, count, out.baseAddress! + start * 3)
                     }
-                    FastMath.sigmoidBytes(o, count: count * 3, into: out.baseAddress! + start * 3)
                     start += count
                 }
             }
