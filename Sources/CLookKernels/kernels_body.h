@@ -31,21 +31,6 @@ TARGET static inline V CAT(vexp2, SFX)(V t) {
     return MUL(p, EXPBITS(shifted));
 }
 
-TARGET static void CAT(look_sin_, SFX)(float *x, size_t rows, const float *bias, size_t width) {
-    for (size_t p = 0; p < rows; p++) {
-        float *row = x + p * width;
-        size_t j = 0;
-        for (; j + W <= width; j += W) STORE(row + j, CAT(vsin, SFX)(ADD(LOAD(row + j), LOAD(bias + j))));
-        if (j < width) {
-            float a[W] = {0}, b[W] = {0};
-            memcpy(a, row + j, (width - j) * sizeof(float));
-            memcpy(b, bias + j, (width - j) * sizeof(float));
-            STORE(a, CAT(vsin, SFX)(ADD(LOAD(a), LOAD(b))));
-            memcpy(row + j, a, (width - j) * sizeof(float));
-        }
-    }
-}
-
 TARGET static inline V CAT(vgauss, SFX)(V v) {
     return CAT(vexp2, SFX)(MAX(MUL(MUL(v, v), SET1(-1.442695041f)), SET1(-126.0f)));
 }
@@ -56,8 +41,22 @@ TARGET static inline V CAT(vtanh, SFX)(V v) {
     return SUB(SET1(1.0f), DIV(SET1(2.0f), ADD(e, SET1(1.0f))));
 }
 
+// bias == NULL: the bias is already in x (the CPPN has sgemm add it, beta = 1 over rows
+// pre-filled with the bias, which rounds exactly like adding it here), so the block is one
+// contiguous run of rows·width values.
 #define ELEMENTWISE(name, fn)                                                                       \
 TARGET static void CAT(name, SFX)(float *x, size_t rows, const float *bias, size_t width) {        \
+    if (!bias) {                                                                                    \
+        size_t n = rows * width, i = 0;                                                             \
+        for (; i + W <= n; i += W) STORE(x + i, fn(LOAD(x + i)));                                   \
+        if (i < n) {                                                                                \
+            float a[W] = {0};                                                                       \
+            memcpy(a, x + i, (n - i) * sizeof(float));                                              \
+            STORE(a, fn(LOAD(a)));                                                                  \
+            memcpy(x + i, a, (n - i) * sizeof(float));                                              \
+        }                                                                                           \
+        return;                                                                                     \
+    }                                                                                               \
     for (size_t p = 0; p < rows; p++) {                                                             \
         float *row = x + p * width;                                                                 \
         size_t j = 0;                                                                               \
@@ -71,6 +70,7 @@ TARGET static void CAT(name, SFX)(float *x, size_t rows, const float *bias, size
         }                                                                                           \
     }                                                                                               \
 }
+ELEMENTWISE(look_sin_, CAT(vsin, SFX))
 ELEMENTWISE(look_gaussian_, CAT(vgauss, SFX))
 ELEMENTWISE(look_tanh_, CAT(vtanh, SFX))
 #undef ELEMENTWISE
@@ -100,7 +100,7 @@ TARGET static void CAT(look_sin_affine_, SFX)(float *out, const float *coords, s
 
 TARGET static inline void CAT(sigmoid_block, SFX)(const float *v, const float *bias, uint8_t *out) {
     // e = exp(-v) = exp2(clamp(-v · log2 e, -126, 127)); y = 1 / (1 + e)
-    V x = ADD(LOAD(v), LOAD(bias));
+    V x = bias ? ADD(LOAD(v), LOAD(bias)) : LOAD(v);
     V neg = NEG(x);  // exactly -x, as Swift negation
     V e = CAT(vexp2, SFX)(MAX(MIN(MUL(neg, SET1(1.442695041f)), SET1(127.0f)), SET1(-126.0f)));
     V y = DIV(SET1(1.0f), ADD(SET1(1.0f), e));
@@ -112,20 +112,21 @@ TARGET static inline void CAT(sigmoid_block, SFX)(const float *v, const float *b
 
 TARGET static void CAT(look_sigmoid_bytes_, SFX)(const float *v, const float *bias3, size_t pixels, uint8_t *out) {
     // The per-channel bias repeats every 3 values; a vector of 3·W values holds it W times over.
-    float bias[3 * W];
-    for (int i = 0; i < 3 * W; i++) bias[i] = bias3[i % 3];
+    float repeated[3 * W];
+    for (int i = 0; i < 3 * W; i++) repeated[i] = bias3 ? bias3[i % 3] : 0;
+    const float *bias = bias3 ? repeated : NULL;
     size_t count = pixels * 3, i = 0;
     for (; i + 3 * W <= count; i += 3 * W) {
         CAT(sigmoid_block, SFX)(v + i, bias, out + i);
-        CAT(sigmoid_block, SFX)(v + i + W, bias + W, out + i + W);
-        CAT(sigmoid_block, SFX)(v + i + 2 * W, bias + 2 * W, out + i + 2 * W);
+        CAT(sigmoid_block, SFX)(v + i + W, bias ? bias + W : NULL, out + i + W);
+        CAT(sigmoid_block, SFX)(v + i + 2 * W, bias ? bias + 2 * W : NULL, out + i + 2 * W);
     }
     for (; i < count; i += W) {
         size_t n = count - i < W ? count - i : W;
         float a[W] = {0};
         uint8_t o[W];
         memcpy(a, v + i, n * sizeof(float));
-        CAT(sigmoid_block, SFX)(a, bias + (i % (3 * W)), o);
+        CAT(sigmoid_block, SFX)(a, bias ? bias + (i % (3 * W)) : NULL, o);
         memcpy(out + i, o, n);
     }
 }

@@ -29,7 +29,7 @@ final class LookKernelTests: XCTestCase {
                 let rows = 7
                 let x = inputs(rows * width, seed: UInt64(width))
                 let bias = inputs(width, seed: 99)
-                let kernels: [(String, (UnsafeMutablePointer<Float>, Int, UnsafePointer<Float>, Int) -> Void,
+                let kernels: [(String, (UnsafeMutablePointer<Float>, Int, UnsafePointer<Float>?, Int) -> Void,
                                (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int) -> Void)] = [
                     ("sin", { look_sin($0, $1, $2, $3) }, { FastMath.sin($0, $1, $2) }),
                     ("gaussian", { look_gaussian($0, $1, $2, $3) }, { FastMath.gaussian($0, $1, $2) }),
@@ -44,6 +44,10 @@ final class LookKernelTests: XCTestCase {
                         }
                     }
                     XCTAssertEqual(bits(fast), bits(reference), "\(name) width \(width) avx2 \(look_kernels_avx2())")
+                    // Without a bias pointer the kernels read x as already biased (a contiguous block).
+                    var prebiased = x.enumerated().map { $0.element + bias[$0.offset % width] }
+                    prebiased.withUnsafeMutableBufferPointer { c($0.baseAddress!, rows, nil, width) }
+                    XCTAssertEqual(bits(prebiased), bits(reference), "\(name) pre-biased width \(width)")
                 }
             }
         }
@@ -67,6 +71,9 @@ final class LookKernelTests: XCTestCase {
                 let biased = v.enumerated().map { $0.element + outBias[$0.offset % 3] }
                 FastMath.sigmoidBytes(biased, count: pixels * 3, into: &reference)
                 XCTAssertEqual(fast, reference, "sigmoidBytes \(pixels) pixels")
+                var prebiased = [UInt8](repeating: 0, count: pixels * 3)
+                look_sigmoid_bytes(biased, nil, pixels, &prebiased)
+                XCTAssertEqual(prebiased, reference, "sigmoidBytes pre-biased \(pixels) pixels")
             }
         }
     }

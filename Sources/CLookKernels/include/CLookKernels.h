@@ -8,7 +8,8 @@
 /// Each runs 8 lanes wide with AVX2 when the CPU has it and 4 wide with SSE2 otherwise; both
 /// paths perform the same IEEE operations in the same order (no FMA), so they give the same bits.
 
-/// x[p*width + j] = sin(x[p*width + j] + bias[j]) for p in 0..<rows
+/// x[p*width + j] = sin(x[p*width + j] + bias[j]) for p in 0..<rows. For these three and for
+/// look_sigmoid_bytes, bias may be NULL: x already holds the biased values.
 void look_sin(float *x, size_t rows, const float *bias, size_t width);
 /// x[p*width + j] = exp(-(x + bias[j])^2)
 void look_gaussian(float *x, size_t rows, const float *bias, size_t width);

@@ -13,20 +13,19 @@ public enum Activation: String, CaseIterable, Sendable {
     /// The cycle the hidden layers use, layer i taking `cycle[i % 4]`.
     public static let cycle: [Activation] = [.sin, .cos, .gaussian, .tanh]
 
-    /// `x[p*width + j] = f(x[p*width + j] + bias[j])` for every row p, by the C kernels
-    /// (CLookKernels: AVX2 or SSE2, bit-identical to `FastMath` below).
-    func apply(_ x: UnsafeMutablePointer<Float>, rows: Int, bias: UnsafePointer<Float>, width: Int) {
+    /// The bias a layer's rows are pre-filled with before sgemm adds the product to them:
+    /// the bias itself, or for cos the bias shifted by π/2 (cos v = sin(v + π/2)).
+    func preBias(_ bias: [Float]) -> [Float] {
+        self == .cos ? bias.map { $0 + .pi / 2 } : bias
+    }
+
+    /// `x[i] = f(x[i])` for the rows·width values of a block whose (pre-)bias is already added,
+    /// by the C kernels (CLookKernels: AVX2 or SSE2, bit-identical to `FastMath` below).
+    func apply(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
         switch self {
-        case .sin:
-            look_sin(x, rows, bias, width)
-        case .cos:
-            // cos(v) = sin(v + π/2): shift the bias once instead of adding per element.
-            let shifted = (0..<width).map { bias[$0] + .pi / 2 }
-            shifted.withUnsafeBufferPointer { look_sin(x, rows, $0.baseAddress!, width) }
-        case .gaussian:
-            look_gaussian(x, rows, bias, width)
-        case .tanh:
-            look_tanh(x, rows, bias, width)
+        case .sin, .cos: look_sin(x, rows, nil, width)
+        case .gaussian: look_gaussian(x, rows, nil, width)
+        case .tanh: look_tanh(x, rows, nil, width)
         }
     }
 }

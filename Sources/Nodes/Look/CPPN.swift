@@ -88,6 +88,9 @@ public struct CPPN: Sendable {
             for j in 0..<h { firstBias[j] += v * weights.latent[d * h + j] }
         }
 
+        let preBiases = weights.biases.enumerated().map { layer, bias in
+            layer == 0 ? bias : Activation.cycle[layer % Activation.cycle.count].preBias(bias)
+        }
         var image = RGBImage(width: width, height: height)
         let block = CPPN.blockPixels
         let a = UnsafeMutablePointer<Float>.allocate(capacity: block * h)
@@ -108,17 +111,18 @@ public struct CPPN: Sendable {
                             look_sin_affine(current, coordBuffer.baseAddress! + start * 3, count, w.baseAddress!, b.baseAddress!, h)
                         }
                     }
+                    // Each product lands on rows pre-filled with the layer's bias (sgemm with beta = 1):
+                    // bias + Σ rounds exactly like Σ + bias, and it saves OpenBLAS's pass zeroing C
+                    // and the activations' bias loads.
                     for layer in 1..<weights.layers {
-                        Self.gemm(current, weights.weights[layer], next, rows: count, inner: h, cols: h)
-                        weights.biases[layer].withUnsafeBufferPointer {
-                            Activation.cycle[layer % Activation.cycle.count].apply(next, rows: count, bias: $0.baseAddress!, width: h)
-                        }
+                        Self.fillRows(next, rows: count, with: preBiases[layer])
+                        Self.gemm(current, weights.weights[layer], next, rows: count, inner: h, cols: h, accumulate: true)
+                        Activation.cycle[layer % Activation.cycle.count].apply(next, rows: count, width: h)
                         swap(&current, &next)
                     }
-                    Self.gemm(current, weights.outWeight, o, rows: count, inner: h, cols: 3)
-                    weights.outBias.withUnsafeBufferPointer {
-                        look_sigmoid_bytes(o, $0.baseAddress!, count, out.baseAddress! + start * 3)
-                    }
+                    Self.fillRows(o, rows: count, with: weights.outBias)
+                    Self.gemm(current, weights.outWeight, o, rows: count, inner: h, cols: 3, accumulate: true)
+                    look_sigmoid_bytes(o, nil, count, out.baseAddress! + start * 3)
                     start += count
                 }
             }
@@ -128,18 +132,27 @@ public struct CPPN: Sendable {
 
     static let blockPixels = 4096
 
-    /// C[rows × cols] = A[rows × inner] · B[inner × cols], all row-major.
+    /// C[rows × cols] = A[rows × inner] · B[inner × cols] (+ C when `accumulate`), all row-major.
     @inline(__always)
-    static func gemm(_ a: UnsafePointer<Float>, _ b: [Float], _ c: UnsafeMutablePointer<Float>, rows: Int, inner: Int, cols: Int) {
+    static func gemm(_ a: UnsafePointer<Float>, _ b: [Float], _ c: UnsafeMutablePointer<Float>, rows: Int, inner: Int, cols: Int,
+                     accumulate: Bool = false) {
         b.withUnsafeBufferPointer { bp in
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(cols), Int32(inner),
-                        1, a, Int32(inner), bp.baseAddress!, Int32(cols), 0, c, Int32(cols))
+                        1, a, Int32(inner), bp.baseAddress!, Int32(cols), accumulate ? 1 : 0, c, Int32(cols))
         }
     }
 
     @inline(__always)
-    static func gemm(_ a: UnsafeMutablePointer<Float>, _ b: [Float], _ c: UnsafeMutablePointer<Float>, rows: Int, inner: Int, cols: Int) {
-        gemm(UnsafePointer(a), b, c, rows: rows, inner: inner, cols: cols)
+    static func gemm(_ a: UnsafeMutablePointer<Float>, _ b: [Float], _ c: UnsafeMutablePointer<Float>, rows: Int, inner: Int, cols: Int,
+                     accumulate: Bool = false) {
+        gemm(UnsafePointer(a), b, c, rows: rows, inner: inner, cols: cols, accumulate: accumulate)
+    }
+
+    /// Copies `row` into each of `rows` consecutive rows of `x`.
+    static func fillRows(_ x: UnsafeMutablePointer<Float>, rows: Int, with row: [Float]) {
+        row.withUnsafeBufferPointer { r in
+            for p in 0..<rows { (x + p * r.count).update(from: r.baseAddress!, count: r.count) }
+        }
     }
 }
 
