@@ -32,24 +32,27 @@ struct BenchLookCommand: ParsableCommand {
             print("CPPN hidden \(hidden), layers \(layers), frame \(bench.width)x\(bench.height); sgemm per frame: \(shapes)")
             print(String(format: "matrix FLOPs per frame: %.1f M", bench.flopsPerFrame / 1e6))
             _ = bench.renderSeconds(frames: 2)  // warm-up: coordinate cache, page faults
-            var sgemm: [Double] = [], sgemmPair: [Double] = [], render: [Double] = [], serial: [Double] = [], parallel: [Double] = []
+            var sgemm: [Double] = [], sgemmAdd: [Double] = [], sgemmPair: [Double] = [], render: [Double] = [], serial: [Double] = [], parallel: [Double] = []
             let flops = bench.flopsPerFrame * Double(frames)
             let dir = NSTemporaryDirectory()
             for i in 0..<max(1, repeats) {
                 sgemm.append(flops / bench.sgemmSeconds(frames: frames) / 1e9)
+                sgemmAdd.append(flops / bench.sgemmSeconds(frames: frames, accumulate: true) / 1e9)
                 let pair = try bench.sgemmTwoThreadsSeconds(frames: frames)
                 sgemmPair.append(flops / sgemm[i] / 1e9 * 2 / pair)
                 render.append(flops / bench.renderSeconds(frames: frames) / 1e9)
                 serial.append(try bench.twoShardsSeconds(frames: frames, directory: dir, concurrent: false))
                 parallel.append(try bench.twoShardsSeconds(frames: frames, directory: dir, concurrent: true))
-                print(String(format: "run %d: sgemm %.1f GFLOP/s, on 2 threads %.2f×, render %.1f GFLOP/s; 2 shards: 1 thread %.2f s, 2 threads %.2f s",
-                             i + 1, sgemm[i], sgemmPair[i], render[i], serial[i], parallel[i]))
+                print(String(format: "run %d: sgemm %.1f GFLOP/s (beta 1: %.1f), on 2 threads %.2f×, render %.1f GFLOP/s; 2 shards: 1 thread %.2f s, 2 threads %.2f s",
+                             i + 1, sgemm[i], sgemmAdd[i], sgemmPair[i], render[i], serial[i], parallel[i]))
             }
-            let (s, r) = (LookBenchmark.median(sgemm), LookBenchmark.median(render))
-            let (one, two) = (LookBenchmark.median(serial), LookBenchmark.median(parallel))
-            print(String(format: "sgemm alone:    median %.1f GFLOP/s", s))
+            let (s0, s1, r) = (LookBenchmark.median(sgemm), LookBenchmark.median(sgemmAdd), LookBenchmark.median(render))
+            // The ceiling is the faster of the two sgemm forms (the CPPN uses beta 1 to add its biases).
+            let s = max(s0, s1)
+            print(String(format: "sgemm alone:    median %.1f GFLOP/s (C = A·B), %.1f GFLOP/s (C += A·B)", s0, s1))
             print(String(format: "CPPN render:    median %.1f GFLOP/s effective, %.1f frames/s", r, r * 1e9 / bench.flopsPerFrame))
-            print(String(format: "render / sgemm: %.0f %% (goal ≥ 80 %%)", 100 * r / s))
+            print(String(format: "render / sgemm: %.0f %% of the faster sgemm (goal ≥ 80 %%)", 100 * r / s))
+            let (one, two) = (LookBenchmark.median(serial), LookBenchmark.median(parallel))
             print(String(format: "sgemm, 2 threads at once: %.2f× one thread's throughput (what the hardware allows)", LookBenchmark.median(sgemmPair)))
             print(String(format: "2 shards of %d frames: 1 thread %.2f s, 2 threads %.2f s, speed-up %.2f× (goal ≥ 1.8×)", frames, one, two, one / two))
         }

@@ -148,10 +148,17 @@ public struct CPPN: Sendable {
         gemm(UnsafePointer(a), b, c, rows: rows, inner: inner, cols: cols, accumulate: accumulate)
     }
 
-    /// Copies `row` into each of `rows` consecutive rows of `x`.
+    /// Copies `row` into each of `rows` consecutive rows of `x`, doubling the filled part with
+    /// each copy (a few large copies instead of one small copy per row).
     static func fillRows(_ x: UnsafeMutablePointer<Float>, rows: Int, with row: [Float]) {
-        row.withUnsafeBufferPointer { r in
-            for p in 0..<rows { (x + p * r.count).update(from: r.baseAddress!, count: r.count) }
+        guard rows > 0 else { return }
+        let width = row.count
+        row.withUnsafeBufferPointer { x.update(from: $0.baseAddress!, count: width) }
+        var filled = 1
+        while filled < rows {
+            let n = min(filled, rows - filled)
+            (x + filled * width).update(from: x, count: n * width)
+            filled += n
         }
     }
 }

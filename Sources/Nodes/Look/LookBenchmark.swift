@@ -37,8 +37,9 @@ public struct LookBenchmark: Sendable {
         shapes.reduce(0) { $0 + 2 * Double($1.rows * $1.inner * $1.cols * $1.times) }
     }
 
-    /// Seconds for `frames` frames' worth of the same sgemm calls on warm buffers.
-    public func sgemmSeconds(frames: Int) -> Double {
+    /// Seconds for `frames` frames' worth of the same sgemm calls on warm buffers: C = A·B
+    /// (beta 0), or C += A·B (`accumulate`, beta 1, which the CPPN uses to add its biases).
+    public func sgemmSeconds(frames: Int, accumulate: Bool = false) -> Double {
         openblas_set_num_threads(1)
         let h = generator.hidden, block = CPPN.blockPixels
         var rng = SeededRandom(seed: 5, stream: 1)
@@ -51,7 +52,8 @@ public struct LookBenchmark: Sendable {
                 for _ in 0..<frames {
                     for shape in shapes {
                         for _ in 0..<shape.times {
-                            CPPN.gemm(ap.baseAddress!, b, cp.baseAddress!, rows: shape.rows, inner: shape.inner, cols: shape.cols)
+                            CPPN.gemm(ap.baseAddress!, b, cp.baseAddress!, rows: shape.rows, inner: shape.inner, cols: shape.cols,
+                                      accumulate: accumulate)
                         }
                     }
                 }
