@@ -14,7 +14,7 @@ import Foundation
 /// kernel to run at speed, small enough for the activations to stay in L2). OpenBLAS is set
 /// to one thread: parallelism comes from the scheduler rendering several shards, and a
 /// fixed thread count keeps the floating-point summation order, hence the bytes, fixed.
-public struct CPPN: Sendable {
+public struct CPPN: FrameGenerator {
     /// Bump when frames for the same inputs change.
     public static let version = 2
 

@@ -42,7 +42,8 @@ public struct StillFrame {
 
         var generatorConfig = track.config.generator
         generatorConfig.weights = generatorConfig.weights.map { workspace.engine.sourcePath($0) }
-        let generator = try CPPN(config: generatorConfig, latentDim: track.config.controller.latentDim)
+        generatorConfig.style = generatorConfig.style.map { workspace.engine.sourcePath($0) }
+        let generator = try Generators.make(config: generatorConfig, latentDim: track.config.controller.latentDim)
         let size = renderSize(track.config.output, scale: generatorConfig.renderScale)
         let image = try finish(frame: frame, config: track.config, curves: { FrameCurves(trajectory: trajectory, frame: $0) }) {
             generator.render(row: $0, of: trajectory, latents: latents, width: size.width, height: size.height)

@@ -1,4 +1,4 @@
-extension CPPN {
+extension FrameGenerator {
     /// Row `row` of a trajectory (or of a shard's slice of one): the row's latent, with its
     /// camera curves (zoom, rotation) rendered in; the other curves are post-effects.
     /// Shared by the frame shards and `still`, so both render the same pixels.
