@@ -1,4 +1,5 @@
 import Foundation
+import Nodes
 import XCTest
 
 /// `ntsbuild still`: one finished frame as a PNG, through the build graph's cache.
@@ -64,5 +65,30 @@ final class StillTests: XCTestCase {
         let bad = try CLI.run(["still", "track:one", "--at", "soon", "-o", "x.png"], in: p.root)
         XCTAssertTrue(bad.lastErrorLine.contains("--at 'soon' is not a time"), bad.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: p.root + "/x.png"))
+    }
+
+    /// `generator.kind: conv` end to end: still and frame shards render from the style file,
+    /// which is an input of the shards (editing it re-renders them).
+    func testConvGeneratorStillAndShardsFollowTheStyleFile() throws {
+        let p = try TestProject()
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../NodesTests/Fixtures/conv-tiny.safetensors").standardized.path
+        try FileManager.default.copyItem(atPath: fixture, toPath: p.root + "/conv.safetensors")
+        let conv = ["--set", "generator.kind=conv", "--set", "generator.style=conv.safetensors"]
+        let still = try CLI.run(["still", "track:one", "--at", "1", "-o", "conv.png"] + conv, in: p.root)
+        XCTAssertEqual(still.status, 0, still.stderr)
+        XCTAssertEqual(try CLI.rgb24(p.root + "/conv.png").count, 96 * 64 * 3)
+
+        let first = try CLI.run(["frames:one:0", "--json"] + conv, in: p.root)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.nodes("built").contains("frames:one:0000"), first.stdout)
+        XCTAssertEqual(try CLI.run(["frames:one:0", "--json"] + conv, in: p.root).nodes("built"), [])
+
+        var style = try Safetensors.read(path: p.root + "/conv.safetensors")
+        style.tensors["to_rgb.bias"]!.data[0] += 0.5
+        try style.serialized().write(to: URL(fileURLWithPath: p.root + "/conv.safetensors"))
+        let edited = try CLI.run(["frames:one:0", "--json"] + conv, in: p.root)
+        XCTAssertEqual(edited.status, 0, edited.stderr)
+        XCTAssertTrue(edited.nodes("built").contains("frames:one:0000"), edited.stdout)
     }
 }
