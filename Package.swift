@@ -28,13 +28,16 @@ let package = Package(
             ]
         ),
 
+        // The CPPN's activation kernels, SSE2 and AVX2 chosen at run time (same bits on both).
+        .target(name: "CLookKernels"),
+
         // Domain-free build engine.
         .target(name: "Graph", dependencies: ["CXXHash", .product(name: "HeapModule", package: "swift-collections")]),
         // The album domain: config, audio, features, controller, generator, encoder, album.
         .target(
             name: "Nodes",
             dependencies: [
-                "Graph", "CSndfile", "CFFTW", "COpenBLAS", "CFFmpeg",
+                "Graph", "CSndfile", "CFFTW", "COpenBLAS", "CFFmpeg", "CLookKernels",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -6,7 +6,7 @@ import Nodes
 /// `encode` compares in-process encoding against piping raw frames to the ffmpeg CLI.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks (results go in BENCHMARKS.md).",
-                                                    subcommands: [BenchGraphCommand.self, EncodeBench.self])
+                                                    subcommands: [BenchGraphCommand.self, EncodeBench.self, BenchLookCommand.self])
 
     struct EncodeBench: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -51,6 +51,19 @@ enum CLI {
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// An image or video frame decoded to raw RGB24 by the ffmpeg CLI (an independent decoder).
+    static func rgb24(_ path: String) throws -> Data {
+        let decode = Process()
+        decode.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+        decode.arguments = ["-v", "error", "-i", path, "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
+        let pipe = Pipe()
+        decode.standardOutput = pipe
+        try decode.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        decode.waitUntilExit()
+        return data
+    }
+
     /// ffprobe's JSON for a media file.
     static func probe(_ path: String) throws -> [String: Any] {
         let process = Process()

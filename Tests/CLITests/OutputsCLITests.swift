@@ -221,15 +221,7 @@ enum Screenshot {
         guard FileManager.default.fileExists(atPath: png) else {
             throw NSError(domain: "chromium", code: Int(process.terminationStatus), userInfo: [NSLocalizedDescriptionKey: "no screenshot of \(page)"])
         }
-        let decode = Process()
-        decode.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-        decode.arguments = ["-v", "error", "-i", png, "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
-        let pipe = Pipe()
-        decode.standardOutput = pipe
-        try decode.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        decode.waitUntilExit()
-        return data
+        return try CLI.rgb24(png)
     }
 }
 

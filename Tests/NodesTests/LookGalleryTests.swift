@@ -25,41 +25,6 @@ final class LookGalleryTests: XCTestCase {
             }
         }
     }
-
-    func testTiming() throws {
-        #if DEBUG
-        let debug = true
-        #else
-        let debug = false
-        #endif
-        try XCTSkipIf(debug, "timing is only meaningful in release builds (swift build -c release --build-tests -Xswiftc -enable-testing)")
-        let cppn = try CPPN(config: GeneratorConfig(), latentDim: 8)
-        let latent = ArraySlice(Controller.seededAnchors(count: 1, dim: 8, seed: 3)[0])
-        _ = cppn.render(latent: latent, width: 640, height: 360)
-        let runs = 10
-        var start = threadCPUMilliseconds()
-        var image = RGBImage(width: 1, height: 1)
-        for _ in 0..<runs { image = cppn.render(latent: latent, width: 640, height: 360) }
-        let renderMs = (threadCPUMilliseconds() - start) / Double(runs)
-
-        var config = PostFXConfig()
-        config.grain = 0.3
-        config.chromaShift = 1
-        config.trails = true
-        config.flash = 0.5
-        var fx = try PostFX(config: config, seed: 1, fps: 30)
-        let big = RGBImage(width: 1280, height: 720, pixels: [UInt8]((0..<(1280 * 720 * 3)).map { UInt8(truncatingIfNeeded: $0 &* 31) }))
-        var frame = big
-        fx.apply(&frame, frame: 0, curves: .neutral)
-        start = threadCPUMilliseconds()
-        for i in 0..<runs {
-            frame = big
-            fx.apply(&frame, frame: i, curves: FrameCurves(zoom: 1, rotation: 0, hue: 0.1, flash: 0.3, contrast: 1.1))
-        }
-        let fxMs = (threadCPUMilliseconds() - start) / Double(runs)
-        print("LOOK TIMING: cppn 640x360 h32 l4 \(String(format: "%.1f", renderMs)) ms/frame; postfx 1280x720 (all effects) \(String(format: "%.1f", fxMs)) ms/frame")
-        XCTAssertEqual(image.width, 640)
-    }
 }
 
 extension LookGalleryTests {

@@ -125,6 +125,10 @@ public enum BuildfileLoader {
         values.merge(ownPreset) { _, new in new }
         values.merge(own) { _, new in new }
         values.merge(late) { _, new in new }
+        // The one key that depends on another: a conv generator has no weights without a style file.
+        if let kind = values["generator.kind"], kind.value == .string("conv"), (values["generator.style"]?.value ?? .null) == .null {
+            throw ConfigError(kind.location, "generator.kind: conv needs generator.style (a safetensors file, see ConvGenerator)")
+        }
         return TrackSpec(id: id, number: number, title: title ?? id, audio: audio, trimStart: trimStart, trimEnd: trimEnd,
                          config: try ConfigCoding.decode(values))
     }

@@ -31,6 +31,8 @@ public struct GeneratorConfig: Codable, Equatable, Sendable {
     public var seed: Int = 1
     /// Path of a safetensors style file, relative to the Buildfile; nil for a seeded style.
     public var weights: String? = nil
+    /// `kind: conv` only: the generator's safetensors file (see `ConvGenerator`), relative to the Buildfile.
+    public var style: String? = nil
     public var renderScale: Double = 0.5
 }
 

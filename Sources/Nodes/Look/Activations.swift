@@ -1,3 +1,5 @@
+import CLookKernels
+
 /// Vectorisable activation functions for the CPPN.
 ///
 /// The libm `sin`/`exp` are scalar calls (~10–20 ns each) and a 640×360 frame with 32 hidden
@@ -11,25 +13,25 @@ public enum Activation: String, CaseIterable, Sendable {
     /// The cycle the hidden layers use, layer i taking `cycle[i % 4]`.
     public static let cycle: [Activation] = [.sin, .cos, .gaussian, .tanh]
 
-    /// `x[p*width + j] = f(x[p*width + j] + bias[j])` for every row p.
-    func apply(_ x: UnsafeMutablePointer<Float>, rows: Int, bias: UnsafePointer<Float>, width: Int) {
+    /// The bias a layer's rows are pre-filled with before sgemm adds the product to them:
+    /// the bias itself, or for cos the bias shifted by π/2 (cos v = sin(v + π/2)).
+    func preBias(_ bias: [Float]) -> [Float] {
+        self == .cos ? bias.map { $0 + .pi / 2 } : bias
+    }
+
+    /// `x[i] = f(x[i])` for the rows·width values of a block whose (pre-)bias is already added,
+    /// by the C kernels (CLookKernels: AVX2 or SSE2, bit-identical to `FastMath` below).
+    func apply(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
         switch self {
-        case .sin:
-            for p in 0..<rows { FastMath.sin(x + p * width, bias, width) }
-        case .cos:
-            // cos(v) = sin(v + π/2): shift the bias once instead of adding per element.
-            let shifted = (0..<width).map { bias[$0] + .pi / 2 }
-            shifted.withUnsafeBufferPointer { b in
-                for p in 0..<rows { FastMath.sin(x + p * width, b.baseAddress!, width) }
-            }
-        case .gaussian:
-            for p in 0..<rows { FastMath.gaussian(x + p * width, bias, width) }
-        case .tanh:
-            for p in 0..<rows { FastMath.tanh(x + p * width, bias, width) }
+        case .sin, .cos: look_sin(x, rows, nil, width)
+        case .gaussian: look_gaussian(x, rows, nil, width)
+        case .tanh: look_tanh(x, rows, nil, width)
         }
     }
 }
 
+/// The scalar definition of the activations: the reference the C kernels (CLookKernels) are
+/// tested against bit for bit, and the place the maths is explained.
 enum FastMath {
     /// 1.5 · 2²³: adding and subtracting it rounds a float to the nearest integer (ties to
     /// even) without a conversion instruction, and the sum's low mantissa bits hold the integer.

@@ -1,3 +1,4 @@
+import CLookKernels
 import COpenBLAS
 import Foundation
 
@@ -13,7 +14,7 @@ import Foundation
 /// kernel to run at speed, small enough for the activations to stay in L2). OpenBLAS is set
 /// to one thread: parallelism comes from the scheduler rendering several shards, and a
 /// fixed thread count keeps the floating-point summation order, hence the bytes, fixed.
-public struct CPPN: Sendable {
+public struct CPPN: FrameGenerator {
     /// Bump when frames for the same inputs change.
     public static let version = 2
 
@@ -87,6 +88,9 @@ public struct CPPN: Sendable {
             for j in 0..<h { firstBias[j] += v * weights.latent[d * h + j] }
         }
 
+        let preBiases = weights.biases.enumerated().map { layer, bias in
+            layer == 0 ? bias : Activation.cycle[layer % Activation.cycle.count].preBias(bias)
+        }
         var image = RGBImage(width: width, height: height)
         let block = CPPN.blockPixels
         let a = UnsafeMutablePointer<Float>.allocate(capacity: block * h)
@@ -104,25 +108,21 @@ public struct CPPN: Sendable {
                     // and writing it out for sgemm would cost more than computing it in place.
                     firstWeights.withUnsafeBufferPointer { w in
                         firstBias.withUnsafeBufferPointer { b in
-                            FastMath.sinAffine(current, coordinates: coordBuffer.baseAddress! + start * 3, rows: count,
-                                               weights: w.baseAddress!, bias: b.baseAddress!, width: h)
+                            look_sin_affine(current, coordBuffer.baseAddress! + start * 3, count, w.baseAddress!, b.baseAddress!, h)
                         }
                     }
+                    // Each product lands on rows pre-filled with the layer's bias (sgemm with beta = 1):
+                    // bias + Σ rounds exactly like Σ + bias, and it saves OpenBLAS's pass zeroing C
+                    // and the activations' bias loads.
                     for layer in 1..<weights.layers {
-                        Self.gemm(current, weights.weights[layer], next, rows: count, inner: h, cols: h)
-                        weights.biases[layer].withUnsafeBufferPointer {
-                            Activation.cycle[layer % Activation.cycle.count].apply(next, rows: count, bias: $0.baseAddress!, width: h)
-                        }
+                        Self.fillRows(next, rows: count, with: preBiases[layer])
+                        Self.gemm(current, weights.weights[layer], next, rows: count, inner: h, cols: h, accumulate: true)
+                        Activation.cycle[layer % Activation.cycle.count].apply(next, rows: count, width: h)
                         swap(&current, &next)
                     }
-                    Self.gemm(current, weights.outWeight, o, rows: count, inner: h, cols: 3)
-                    let b0 = weights.outBias[0], b1 = weights.outBias[1], b2 = weights.outBias[2]
-                    for p in 0..<count {
-                        o[p * 3] += b0
-                        o[p * 3 + 1] += b1
-                        o[p * 3 + 2] += b2
-                    }
-                    FastMath.sigmoidBytes(o, count: count * 3, into: out.baseAddress! + start * 3)
+                    Self.fillRows(o, rows: count, with: weights.outBias)
+                    Self.gemm(current, weights.outWeight, o, rows: count, inner: h, cols: 3, accumulate: true)
+                    look_sigmoid_bytes(o, nil, count, out.baseAddress! + start * 3)
                     start += count
                 }
             }
@@ -132,18 +132,34 @@ public struct CPPN: Sendable {
 
     static let blockPixels = 4096
 
-    /// C[rows × cols] = A[rows × inner] · B[inner × cols], all row-major.
+    /// C[rows × cols] = A[rows × inner] · B[inner × cols] (+ C when `accumulate`), all row-major.
     @inline(__always)
-    static func gemm(_ a: UnsafePointer<Float>, _ b: [Float], _ c: UnsafeMutablePointer<Float>, rows: Int, inner: Int, cols: Int) {
+    static func gemm(_ a: UnsafePointer<Float>, _ b: [Float], _ c: UnsafeMutablePointer<Float>, rows: Int, inner: Int, cols: Int,
+                     accumulate: Bool = false) {
         b.withUnsafeBufferPointer { bp in
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(cols), Int32(inner),
-                        1, a, Int32(inner), bp.baseAddress!, Int32(cols), 0, c, Int32(cols))
+                        1, a, Int32(inner), bp.baseAddress!, Int32(cols), accumulate ? 1 : 0, c, Int32(cols))
         }
     }
 
     @inline(__always)
-    static func gemm(_ a: UnsafeMutablePointer<Float>, _ b: [Float], _ c: UnsafeMutablePointer<Float>, rows: Int, inner: Int, cols: Int) {
-        gemm(UnsafePointer(a), b, c, rows: rows, inner: inner, cols: cols)
+    static func gemm(_ a: UnsafeMutablePointer<Float>, _ b: [Float], _ c: UnsafeMutablePointer<Float>, rows: Int, inner: Int, cols: Int,
+                     accumulate: Bool = false) {
+        gemm(UnsafePointer(a), b, c, rows: rows, inner: inner, cols: cols, accumulate: accumulate)
+    }
+
+    /// Copies `row` into each of `rows` consecutive rows of `x`, doubling the filled part with
+    /// each copy (a few large copies instead of one small copy per row).
+    static func fillRows(_ x: UnsafeMutablePointer<Float>, rows: Int, with row: [Float]) {
+        guard rows > 0 else { return }
+        let width = row.count
+        row.withUnsafeBufferPointer { x.update(from: $0.baseAddress!, count: width) }
+        var filled = 1
+        while filled < rows {
+            let n = min(filled, rows - filled)
+            (x + filled * width).update(from: x, count: n * width)
+            filled += n
+        }
     }
 }
 

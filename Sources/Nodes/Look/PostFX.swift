@@ -45,6 +45,12 @@ public struct PostFX: Sendable {
         trailKeep = TimeConstant.keep(tau: PostFX.trailSeconds, dt: 1 / Double(fps))
     }
 
+    /// Frames until an old frame's weight in the trail (keep^n) falls below 2⁻³⁰.
+    var trailHistory: Int {
+        guard trailKeep > 0, trailKeep < 1 else { return 0 }
+        return Int((-30 * log(2.0) / log(Double(trailKeep))).rounded(.up))
+    }
+
     public mutating func apply(_ image: inout RGBImage, frame: Int, curves: FrameCurves) {
         let width = image.width, height = image.height
         if curves.contrast != tableContrast || table.isEmpty {

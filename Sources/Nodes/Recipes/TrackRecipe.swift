@@ -63,19 +63,14 @@ public struct TrackRecipe: Recipe {
                                  profile: config.encoder.profile, keyframeInterval: config.encoder.keyframeInterval,
                                  pixelFormat: config.encoder.pixelFormat),
             audio: input, audioBitrate: config.encoder.audioBitrate, metadata: metadata)
-        var postfx = try PostFX(config: config.postfx, seed: UInt64(config.controller.wanderSeed), fps: out.fps)
-        var scaler: ImageScaler?
+        var finisher = try FrameFinisher(config: config)
         var frame = 0
         for shard in shards {
             let reader = try ShardReader(path: context.path(of: shard))
-            while var image = try reader.next() {
+            while let rendered = try reader.next() {
                 try context.checkCancellation()
                 guard frame < frames else { break }
-                if image.width != out.width || image.height != out.height {
-                    if scaler == nil { scaler = try ImageScaler(from: (image.width, image.height), to: (out.width, out.height)) }
-                    image = scaler!.scale(image)
-                }
-                postfx.apply(&image, frame: frame, curves: FrameCurves(trajectory: trajectory, frame: frame))
+                let image = try finisher.finish(rendered, frame: frame, curves: FrameCurves(trajectory: trajectory, frame: frame))
                 try encoder.encode(image)
                 frame += 1
                 context.reportProgress(done: frame, total: frames)

@@ -1,0 +1,98 @@
+// The CPPN's element-wise kernels, compiled for SSE2 (the x86-64 baseline every machine has)
+// and for AVX2, chosen at run time. Swift compiles for the baseline only, which left the
+// activations at half the width the CPU offers; here the same code runs 8 lanes wide.
+// No FMA anywhere (and contraction is off), so both paths, and the Swift code they replace,
+// round identically: the frames' bytes do not depend on the CPU.
+#pragma clang fp contract(off)
+
+#include "CLookKernels.h"
+#include <string.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+
+#define MAGIC 12582912.0f                 /* 1.5 · 2^23: float → nearest integer in the low bits */
+#define MAGICBITS 0x4B400000u
+/* Swift's Float.pi, which is π rounded toward zero (0x40490FDA), not to nearest. */
+#define PI_F 0x1.921fb4p+1f
+#define INV_PI (1.0f / PI_F)
+
+// ---- SSE2, 4 lanes ----
+#define V __m128
+#define W 4
+#define SFX sse2
+#define TARGET
+#define LOAD _mm_loadu_ps
+#define STORE _mm_storeu_ps
+#define SET1 _mm_set1_ps
+#define ADD _mm_add_ps
+#define SUB _mm_sub_ps
+#define MUL _mm_mul_ps
+#define DIV _mm_div_ps
+#define MIN _mm_min_ps
+#define MAX _mm_max_ps
+#define NEG(x) _mm_xor_ps((x), _mm_set1_ps(-0.0f))
+#define XOR_SIGN(s, shifted) _mm_xor_ps((s), _mm_castsi128_ps(_mm_slli_epi32(_mm_castps_si128(shifted), 31)))
+#define EXPBITS(shifted) _mm_castsi128_ps(_mm_slli_epi32(_mm_add_epi32(_mm_castps_si128(shifted), \
+                             _mm_set1_epi32((int)(127u - MAGICBITS))), 23))
+#include "kernels_body.h"
+#undef V
+#undef W
+#undef SFX
+#undef TARGET
+#undef LOAD
+#undef STORE
+#undef SET1
+#undef ADD
+#undef SUB
+#undef MUL
+#undef DIV
+#undef MIN
+#undef MAX
+#undef NEG
+#undef XOR_SIGN
+#undef EXPBITS
+
+// ---- AVX2, 8 lanes (avx2 only, never fma) ----
+#define V __m256
+#define W 8
+#define SFX avx2
+#define TARGET __attribute__((target("avx2")))
+#define LOAD _mm256_loadu_ps
+#define STORE _mm256_storeu_ps
+#define SET1 _mm256_set1_ps
+#define ADD _mm256_add_ps
+#define SUB _mm256_sub_ps
+#define MUL _mm256_mul_ps
+#define DIV _mm256_div_ps
+#define MIN _mm256_min_ps
+#define MAX _mm256_max_ps
+#define NEG(x) _mm256_xor_ps((x), _mm256_set1_ps(-0.0f))
+#define XOR_SIGN(s, shifted) _mm256_xor_ps((s), _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(shifted), 31)))
+#define EXPBITS(shifted) _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_castps_si256(shifted), \
+                             _mm256_set1_epi32((int)(127u - MAGICBITS))), 23))
+#include "kernels_body.h"
+
+static int forced_sse2 = 0;
+
+int look_kernels_avx2(void) {
+    return !forced_sse2 && __builtin_cpu_supports("avx2");
+}
+
+void look_kernels_force_sse2(int on) { forced_sse2 = on; }
+
+#define DISPATCH(name, ...) \
+    if (look_kernels_avx2()) name##avx2(__VA_ARGS__); else name##sse2(__VA_ARGS__)
+
+void look_sin(float *x, size_t rows, const float *bias, size_t width) { DISPATCH(look_sin_, x, rows, bias, width); }
+void look_gaussian(float *x, size_t rows, const float *bias, size_t width) { DISPATCH(look_gaussian_, x, rows, bias, width); }
+void look_tanh(float *x, size_t rows, const float *bias, size_t width) { DISPATCH(look_tanh_, x, rows, bias, width); }
+void look_sin_affine(float *out, const float *coords, size_t rows, const float *weights, const float *bias, size_t width) {
+    DISPATCH(look_sin_affine_, out, coords, rows, weights, bias, width);
+}
+void look_sigmoid_bytes(const float *v, const float *bias, size_t pixels, uint8_t *out) {
+    DISPATCH(look_sigmoid_bytes_, v, bias, pixels, out);
+}
+#else
+#error "CLookKernels: x86-64 only for now (add a NEON path for arm64)"
+#endif

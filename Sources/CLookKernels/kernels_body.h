@@ -1,0 +1,135 @@
+// Included twice by kernels.c (no include guard on purpose): once with 4-lane SSE2 macros, once with 8-lane AVX2 macros.
+// Needs: V (vector type), W (lanes), SFX (name suffix), TARGET (function attribute) and the
+// op macros LOAD STORE SET1 ADD SUB MUL DIV MIN MAX and the integer ops SHL31/EXPBITS/XOR.
+// MIN(a, b) is `a < b ? a : b` and MAX(a, b) is `a > b ? a : b`, like FastMath.lower/upper.
+
+#define CAT_(a, b) a##b
+#define CAT(a, b) CAT_(a, b)
+
+TARGET static inline V CAT(vsin, SFX)(V v) {
+    v = MAX(MIN(v, SET1(1000000.0f)), SET1(-1000000.0f));
+    V shifted = ADD(MUL(v, SET1(INV_PI)), SET1(MAGIC));
+    V q = SUB(shifted, SET1(MAGIC));
+    V r = SUB(v, MUL(q, SET1(PI_F)));
+    V r2 = MUL(r, r);
+    V p = SET1(-1.8363654e-4f);
+    p = ADD(MUL(p, r2), SET1(8.3063252e-3f));
+    p = SUB(MUL(p, r2), SET1(1.6664828e-1f));
+    p = ADD(MUL(p, r2), SET1(9.9999662e-1f));
+    V s = MUL(r, p);
+    return XOR_SIGN(s, shifted);
+}
+
+TARGET static inline V CAT(vexp2, SFX)(V t) {
+    V shifted = ADD(t, SET1(MAGIC));
+    V f = SUB(t, SUB(shifted, SET1(MAGIC)));
+    V p = SET1(9.5701597e-3f);
+    p = ADD(MUL(p, f), SET1(5.5917867e-2f));
+    p = ADD(MUL(p, f), SET1(2.4024743e-1f));
+    p = ADD(MUL(p, f), SET1(6.9312181e-1f));
+    p = ADD(MUL(p, f), SET1(9.9999926e-1f));
+    return MUL(p, EXPBITS(shifted));
+}
+
+TARGET static inline V CAT(vgauss, SFX)(V v) {
+    return CAT(vexp2, SFX)(MAX(MUL(MUL(v, v), SET1(-1.442695041f)), SET1(-126.0f)));
+}
+
+TARGET static inline V CAT(vtanh, SFX)(V v) {
+    v = MAX(MIN(v, SET1(9.0f)), SET1(-9.0f));
+    V e = CAT(vexp2, SFX)(MUL(v, SET1(2.885390082f)));
+    return SUB(SET1(1.0f), DIV(SET1(2.0f), ADD(e, SET1(1.0f))));
+}
+
+// bias == NULL: the bias is already in x (the CPPN has sgemm add it, beta = 1 over rows
+// pre-filled with the bias, which rounds exactly like adding it here), so the block is one
+// contiguous run of rows·width values.
+#define ELEMENTWISE(name, fn)                                                                       \
+TARGET static void CAT(name, SFX)(float *x, size_t rows, const float *bias, size_t width) {        \
+    if (!bias) {                                                                                    \
+        size_t n = rows * width, i = 0;                                                             \
+        for (; i + W <= n; i += W) STORE(x + i, fn(LOAD(x + i)));                                   \
+        if (i < n) {                                                                                \
+            float a[W] = {0};                                                                       \
+            memcpy(a, x + i, (n - i) * sizeof(float));                                              \
+            STORE(a, fn(LOAD(a)));                                                                  \
+            memcpy(x + i, a, (n - i) * sizeof(float));                                              \
+        }                                                                                           \
+        return;                                                                                     \
+    }                                                                                               \
+    for (size_t p = 0; p < rows; p++) {                                                             \
+        float *row = x + p * width;                                                                 \
+        size_t j = 0;                                                                               \
+        for (; j + W <= width; j += W) STORE(row + j, fn(ADD(LOAD(row + j), LOAD(bias + j))));     \
+        if (j < width) {                                                                            \
+            float a[W] = {0}, b[W] = {0};                                                           \
+            memcpy(a, row + j, (width - j) * sizeof(float));                                        \
+            memcpy(b, bias + j, (width - j) * sizeof(float));                                       \
+            STORE(a, fn(ADD(LOAD(a), LOAD(b))));                                                    \
+            memcpy(row + j, a, (width - j) * sizeof(float));                                        \
+        }                                                                                           \
+    }                                                                                               \
+}
+ELEMENTWISE(look_sin_, CAT(vsin, SFX))
+ELEMENTWISE(look_gaussian_, CAT(vgauss, SFX))
+ELEMENTWISE(look_tanh_, CAT(vtanh, SFX))
+#undef ELEMENTWISE
+
+TARGET static void CAT(look_sin_affine_, SFX)(float *out, const float *coords, size_t rows, const float *w,
+                                             const float *bias, size_t width) {
+    const float *wx = w, *wy = w + width, *wr = w + 2 * width;
+    for (size_t p = 0; p < rows; p++) {
+        V cx = SET1(coords[p * 3]), cy = SET1(coords[p * 3 + 1]), cr = SET1(coords[p * 3 + 2]);
+        float *row = out + p * width;
+        size_t j = 0;
+        for (; j + W <= width; j += W) {
+            // ((x·wx + y·wy) + r·wr) + bias, the order the Swift loop used.
+            V a = ADD(ADD(MUL(cx, LOAD(wx + j)), MUL(cy, LOAD(wy + j))), MUL(cr, LOAD(wr + j)));
+            STORE(row + j, CAT(vsin, SFX)(ADD(a, LOAD(bias + j))));
+        }
+        if (j < width) {
+            float a[W] = {0}, b[W] = {0}, c[W] = {0}, d[W] = {0};
+            size_t n = (width - j) * sizeof(float);
+            memcpy(a, wx + j, n); memcpy(b, wy + j, n); memcpy(c, wr + j, n); memcpy(d, bias + j, n);
+            V v = ADD(ADD(MUL(cx, LOAD(a)), MUL(cy, LOAD(b))), MUL(cr, LOAD(c)));
+            STORE(a, CAT(vsin, SFX)(ADD(v, LOAD(d))));
+            memcpy(row + j, a, n);
+        }
+    }
+}
+
+TARGET static inline void CAT(sigmoid_block, SFX)(const float *v, const float *bias, uint8_t *out) {
+    // e = exp(-v) = exp2(clamp(-v · log2 e, -126, 127)); y = 1 / (1 + e)
+    V x = bias ? ADD(LOAD(v), LOAD(bias)) : LOAD(v);
+    V neg = NEG(x);  // exactly -x, as Swift negation
+    V e = CAT(vexp2, SFX)(MAX(MIN(MUL(neg, SET1(1.442695041f)), SET1(127.0f)), SET1(-126.0f)));
+    V y = DIV(SET1(1.0f), ADD(SET1(1.0f), e));
+    y = ADD(MAX(MIN(MUL(y, SET1(255.0f)), SET1(255.0f)), SET1(0.0f)), SET1(MAGIC));
+    float f[W];
+    STORE(f, y);
+    for (int i = 0; i < W; i++) { uint32_t b; memcpy(&b, &f[i], 4); out[i] = (uint8_t)b; }
+}
+
+TARGET static void CAT(look_sigmoid_bytes_, SFX)(const float *v, const float *bias3, size_t pixels, uint8_t *out) {
+    // The per-channel bias repeats every 3 values; a vector of 3·W values holds it W times over.
+    float repeated[3 * W];
+    for (int i = 0; i < 3 * W; i++) repeated[i] = bias3 ? bias3[i % 3] : 0;
+    const float *bias = bias3 ? repeated : NULL;
+    size_t count = pixels * 3, i = 0;
+    for (; i + 3 * W <= count; i += 3 * W) {
+        CAT(sigmoid_block, SFX)(v + i, bias, out + i);
+        CAT(sigmoid_block, SFX)(v + i + W, bias ? bias + W : NULL, out + i + W);
+        CAT(sigmoid_block, SFX)(v + i + 2 * W, bias ? bias + 2 * W : NULL, out + i + 2 * W);
+    }
+    for (; i < count; i += W) {
+        size_t n = count - i < W ? count - i : W;
+        float a[W] = {0};
+        uint8_t o[W];
+        memcpy(a, v + i, n * sizeof(float));
+        CAT(sigmoid_block, SFX)(a, bias ? bias + (i % (3 * W)) : NULL, o);
+        memcpy(out + i, o, n);
+    }
+}
+
+#undef CAT
+#undef CAT_

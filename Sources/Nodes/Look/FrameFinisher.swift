@@ -1,0 +1,30 @@
+/// What the track node does to each generator frame before encoding: upscale to the output
+/// size (swscale, Lanczos), then the post-effects. `TrackRecipe` and `still` both go through
+/// this one type, so a still is, by construction, the frame the video shows.
+public struct FrameFinisher {
+    public let output: OutputConfig
+    private var postfx: PostFX
+    private var scaler: ImageScaler?
+
+    public init(config: TrackConfig) throws {
+        output = config.output
+        postfx = try PostFX(config: config.postfx, seed: UInt64(config.controller.wanderSeed), fps: config.output.fps)
+    }
+
+    /// Frames must come in order when trails are on (the trail carries state from frame to frame).
+    public mutating func finish(_ rendered: RGBImage, frame: Int, curves: FrameCurves) throws -> RGBImage {
+        var image = rendered
+        if image.width != output.width || image.height != output.height {
+            if scaler == nil { scaler = try ImageScaler(from: (image.width, image.height), to: (output.width, output.height)) }
+            image = scaler!.scale(image)
+        }
+        postfx.apply(&image, frame: frame, curves: curves)
+        return image
+    }
+
+    /// How many earlier frames still reach a frame's pixels: 0 without trails, else the frames
+    /// after which an old frame's weight in the trail is below 2⁻³⁰ — far below float precision
+    /// of the blended values, so starting the trail that far back gives the same bytes as
+    /// starting it at frame 0.
+    public var history: Int { postfx.config.trails ? postfx.trailHistory : 0 }
+}

@@ -1,0 +1,80 @@
+import CLookKernels
+import Foundation
+import XCTest
+@testable import Nodes
+
+/// The C activation kernels (AVX2 and SSE2 paths) against the scalar Swift definitions in
+/// `FastMath`, bit for bit, on awkward widths (vector tails) and awkward values.
+final class LookKernelTests: XCTestCase {
+    /// Values across the ranges the CPPN sees, plus the edges: zeros, huge, NaN, infinities.
+    func inputs(_ n: Int, seed: UInt64) -> [Float] {
+        var rng = SeededRandom(seed: seed, stream: 77)
+        let specials: [Float] = [0, -0, .nan, .infinity, -.infinity, 1e7, -1e7, 9, -9, 88, -88, 200, -200, .pi / 2, 1e-30]
+        return (0..<n).map { i in i % 11 == 5 ? specials[(i / 11) % specials.count] : rng.nextGaussian() * (i % 3 == 0 ? 20 : 3) }
+    }
+
+    func bits(_ v: [Float]) -> [UInt32] { v.map(\.bitPattern) }
+
+    func checkBothPaths(_ body: () throws -> Void) rethrows {
+        defer { look_kernels_force_sse2(0) }
+        for forced in [0, 1] {
+            look_kernels_force_sse2(Int32(forced))
+            try body()
+        }
+    }
+
+    func testElementwiseKernelsMatchSwiftBitForBit() {
+        checkBothPaths {
+            for width in [1, 3, 5, 8, 13, 32, 37] {
+                let rows = 7
+                let x = inputs(rows * width, seed: UInt64(width))
+                let bias = inputs(width, seed: 99)
+                let kernels: [(String, (UnsafeMutablePointer<Float>, Int, UnsafePointer<Float>?, Int) -> Void,
+                               (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int) -> Void)] = [
+                    ("sin", { look_sin($0, $1, $2, $3) }, { FastMath.sin($0, $1, $2) }),
+                    ("gaussian", { look_gaussian($0, $1, $2, $3) }, { FastMath.gaussian($0, $1, $2) }),
+                    ("tanh", { look_tanh($0, $1, $2, $3) }, { FastMath.tanh($0, $1, $2) }),
+                ]
+                for (name, c, swift) in kernels {
+                    var fast = x, reference = x
+                    bias.withUnsafeBufferPointer { b in
+                        fast.withUnsafeMutableBufferPointer { c($0.baseAddress!, rows, b.baseAddress!, width) }
+                        reference.withUnsafeMutableBufferPointer { r in
+                            for p in 0..<rows { swift(r.baseAddress! + p * width, b.baseAddress!, width) }
+                        }
+                    }
+                    XCTAssertEqual(bits(fast), bits(reference), "\(name) width \(width) avx2 \(look_kernels_avx2())")
+                    // Without a bias pointer the kernels read x as already biased (a contiguous block).
+                    var prebiased = x.enumerated().map { $0.element + bias[$0.offset % width] }
+                    prebiased.withUnsafeMutableBufferPointer { c($0.baseAddress!, rows, nil, width) }
+                    XCTAssertEqual(bits(prebiased), bits(reference), "\(name) pre-biased width \(width)")
+                }
+            }
+        }
+    }
+
+    func testFirstLayerAndOutputMatchSwiftBitForBit() {
+        checkBothPaths {
+            for width in [1, 5, 8, 13, 32] {
+                let rows = 9
+                let coords = inputs(rows * 3, seed: 3).map { $0.isFinite ? Swift.min(Swift.max($0, -4), 4) : 1 }
+                let weights = inputs(3 * width, seed: 4), bias = inputs(width, seed: 5)
+                var fast = [Float](repeating: 0, count: rows * width), reference = fast
+                look_sin_affine(&fast, coords, rows, weights, bias, width)
+                FastMath.sinAffine(&reference, coordinates: coords, rows: rows, weights: weights, bias: bias, width: width)
+                XCTAssertEqual(bits(fast), bits(reference), "sinAffine width \(width)")
+            }
+            for pixels in [1, 2, 3, 7, 8, 11, 40] {
+                let v = inputs(pixels * 3, seed: UInt64(pixels)), outBias: [Float] = [0.25, -1.5, 3]
+                var fast = [UInt8](repeating: 0, count: pixels * 3), reference = fast
+                look_sigmoid_bytes(v, outBias, pixels, &fast)
+                let biased = v.enumerated().map { $0.element + outBias[$0.offset % 3] }
+                FastMath.sigmoidBytes(biased, count: pixels * 3, into: &reference)
+                XCTAssertEqual(fast, reference, "sigmoidBytes \(pixels) pixels")
+                var prebiased = [UInt8](repeating: 0, count: pixels * 3)
+                look_sigmoid_bytes(biased, nil, pixels, &prebiased)
+                XCTAssertEqual(prebiased, reference, "sigmoidBytes pre-biased \(pixels) pixels")
+            }
+        }
+    }
+}
