@@ -72,6 +72,13 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(two.controller.wanderSeed, 2)
     }
 
+    func testCrossfadeIsRefusedNotIgnored() throws {
+        let faded = minimal.replacingOccurrences(of: "  title: T\n", with: "  title: T\n  cut: {crossfade: 1.5}\n")
+        XCTAssertEqual(error(faded), "Buildfile.yaml:3:20: album.cut.crossfade: crossfades are not supported yet (the album is a gapless stream copy); use 0, got '1.5'")
+        let gapless = minimal.replacingOccurrences(of: "  title: T\n", with: "  title: T\n  cut: {crossfade: 0.0, chapters: false}\n")
+        XCTAssertEqual(try load(gapless).cut.chapters, false)
+    }
+
     func testUnknownKeySuggestsTheClosestWithLineAndColumn() {
         XCTAssertEqual(error("controller:\n  smoothnes: 0.5\n" + minimal),
                        "Buildfile.yaml:2:3: unknown key controller.smoothnes (did you mean controller.smoothing?)")
