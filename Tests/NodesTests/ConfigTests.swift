@@ -72,11 +72,11 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(two.controller.wanderSeed, 2)
     }
 
-    func testCrossfadeIsRefusedNotIgnored() throws {
-        let faded = minimal.replacingOccurrences(of: "  title: T\n", with: "  title: T\n  cut: {crossfade: 1.5}\n")
-        XCTAssertEqual(error(faded), "Buildfile.yaml:3:20: album.cut.crossfade: crossfades are not supported yet (the album is a gapless stream copy); use 0, got '1.5'")
-        let gapless = minimal.replacingOccurrences(of: "  title: T\n", with: "  title: T\n  cut: {crossfade: 0.0, chapters: false}\n")
-        XCTAssertEqual(try load(gapless).cut.chapters, false)
+    func testCrossfadeIsSecondsAtLeastZero() throws {
+        let faded = minimal.replacingOccurrences(of: "  title: T\n", with: "  title: T\n  cut: {crossfade: 1.5, chapters: false}\n")
+        XCTAssertEqual(try load(faded).cut, CutConfig(crossfade: 1.5, chapters: false))
+        let negative = minimal.replacingOccurrences(of: "  title: T\n", with: "  title: T\n  cut: {crossfade: -1}\n")
+        XCTAssertEqual(error(negative), "Buildfile.yaml:3:20: album.cut.crossfade: expected seconds ≥ 0, got '-1'")
     }
 
     func testUnknownKeySuggestsTheClosestWithLineAndColumn() {

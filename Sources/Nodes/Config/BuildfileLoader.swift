@@ -138,11 +138,8 @@ public enum BuildfileLoader {
         for (key, keyNode, value) in try YAMLSource.mapping(node, file, what: "album.cut") {
             let v = try YAMLSource.value(value, file)
             switch (key, v) {
-            // The cut is a stream copy of the track videos; blending an overlap needs a re-encode
-            // the album node does not do yet, so a crossfade is refused rather than ignored.
-            case ("crossfade", .int(0)), ("crossfade", .float(0)): cut.crossfade = 0
-            case ("crossfade", .int), ("crossfade", .float):
-                throw ConfigError(YAMLSource.location(value, file), "album.cut.crossfade: crossfades are not supported yet (the album is a gapless stream copy); use 0, got '\(v)'")
+            case ("crossfade", .int(let x)) where x >= 0: cut.crossfade = Double(x)
+            case ("crossfade", .float(let x)) where x >= 0 && x.isFinite: cut.crossfade = x
             case ("chapters", .bool(let b)): cut.chapters = b
             case ("crossfade", _): throw ConfigError(YAMLSource.location(value, file), "album.cut.crossfade: expected seconds ≥ 0, got '\(v)'")
             case ("chapters", _): throw ConfigError(YAMLSource.location(value, file), "album.cut.chapters: expected true or false, got '\(v)'")

@@ -17,7 +17,9 @@ public final class TrackEncoder {
     private var framesEncoded: Int64 = 0
     private var finished = false
 
-    public init(path: String, video: VideoSettings, audio input: AudioInput, audioBitrate: String, metadata: [String: String]) throws {
+    /// `chapters`: for a cut that is re-encoded (the album with crossfades); tracks have none.
+    public init(path: String, video: VideoSettings, audio input: AudioInput, audioBitrate: String, metadata: [String: String],
+                chapters: [Chapter] = []) throws {
         self.path = path
         self.video = video
         sampleRate = input.sampleRate
@@ -90,6 +92,7 @@ public final class TrackEncoder {
         sws_setColorspaceDetails(sws, coefficients, 1, coefficients, 0, 0, 1 << 16, 1 << 16)
 
         output.setMetadata(metadata)
+        try output.setChapters(chapters.map { ($0.title, $0.start, $0.end) })
         try output.writeHeader(options: ["movflags": "+faststart"])
     }
 
