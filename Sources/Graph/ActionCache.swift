@@ -142,10 +142,7 @@ public final class ActionCache: @unchecked Sendable {
     }
 
     public func record(_ record: ActionRecord, for key: Digest) throws {
-        lock.lock()
-        records[key] = record
-        lock.unlock()
-        try append(Self.line(key, record))
+        try change(Self.line(key, record)) { records[key] = record }
     }
 
     /// Notes that a build reused the record (appends only when the last note is old).
@@ -163,24 +160,23 @@ public final class ActionCache: @unchecked Sendable {
 
     /// Drops a node's head (`clean --dead`: the node left the graph).
     public func removeHead(of id: String) throws {
-        lock.lock()
-        heads[id] = nil
-        lock.unlock()
-        try append("h\t\(id)\t-\t.\n")
+        try change("h\t\(id)\t-\t.\n") { heads[id] = nil }
     }
 
     public func setHead(_ key: Digest, for id: NodeID) throws {
-        lock.lock()
-        heads[id.raw] = key
-        lock.unlock()
-        try append("h\t\(id.raw)\t\(key.hex)\t.\n")
+        try change("h\t\(id.raw)\t\(key.hex)\t.\n") { heads[id.raw] = key }
     }
 
     public func remove(_ key: Digest) throws {
+        try change("x\t\(key.hex)\t.\n") { records[key] = nil }
+    }
+
+    /// Applies a change in memory, then logs the line that replays it.
+    private func change(_ line: String, _ apply: () -> Void) throws {
         lock.lock()
-        records[key] = nil
+        apply()
         lock.unlock()
-        try append("x\t\(key.hex)\t.\n")
+        try append(line)
     }
 
     private func append(_ line: String) throws {

@@ -101,7 +101,8 @@ enum ByteCount {
             scale = unit
             body.removeLast()
         }
-        guard let value = Double(body), value >= 0, value.isFinite else { return nil }
+        // Bounded before converting: Int(1e30) would trap.
+        guard let value = Double(body), value >= 0, value * scale < Double(Int.max / 2) else { return nil }
         return Int(value * scale)
     }
 
@@ -126,7 +127,7 @@ enum Age {
             scale = unit
             body.removeLast()
         }
-        guard let value = Double(body), value >= 0, value.isFinite else { return nil }
+        guard let value = Double(body), value >= 0, value * scale < Double(Int64.max / 2) else { return nil }
         return Int64(value * scale)
     }
 }

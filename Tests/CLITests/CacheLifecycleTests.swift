@@ -54,6 +54,10 @@ final class CacheLifecycleTests: XCTestCase {
         let bad = try p.ntsbuild("cache", "gc", "--max-size", "lots")
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.stderr.contains("--max-size"), bad.stderr)
+        // Absurd sizes and ages are refused, not a crash converting them to integers.
+        let huge = try p.ntsbuild("cache", "gc", "--max-size", "1e30G", "--max-age", "1e30d")
+        XCTAssertEqual(huge.status, 64, huge.stderr)
+        XCTAssertTrue(huge.stderr.contains("--max-size"), huge.stderr)
     }
 
     func testStatsReportsKindsAndReuse() throws {

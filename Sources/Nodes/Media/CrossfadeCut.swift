@@ -71,7 +71,8 @@ struct CrossfadeCut {
         try encoder.finish()
     }
 
-    /// The tracks' trimmed source audio with `overlap` sample frames mixed at each join.
+    /// The tracks' trimmed source audio one after the other, with `overlap` sample frames mixed
+    /// at each join (0: plain gapless concatenation, the stream-copy cut's audio).
     static func audio(files: [AudioFile], spans: [AudioSpan], overlap: Int) throws -> AudioInput {
         let channels = files[0].channels
         let pieces = pieces(lengths: spans.map(\.count), overlap: overlap)

@@ -29,6 +29,13 @@ public struct VideoSettings: Equatable, Sendable {
         self.pixelFormat = pixelFormat
     }
 
+    /// The settings a track's config asks for: the output size and rate, the encoder keys.
+    public init(output: OutputConfig, encoder: EncoderConfig) {
+        self.init(width: output.width, height: output.height, fps: output.fps, crf: encoder.crf, preset: encoder.preset,
+                  threads: encoder.threads, profile: encoder.profile, keyframeInterval: encoder.keyframeInterval,
+                  pixelFormat: encoder.pixelFormat)
+    }
+
     /// The libavutil pixel format, or nil for one the encoder does not offer.
     var avPixelFormat: AVPixelFormat? {
         switch pixelFormat {

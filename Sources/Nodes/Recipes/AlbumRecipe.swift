@@ -72,30 +72,26 @@ public struct AlbumRecipe: Recipe {
         let path = context.temporaryPath(suffix: ".mp4")
         let videos = project.tracks.map { context.path(of: NodeID("track:\($0.id)")) }
         let audioPaths = project.tracks.map { context.path(of: $0.audioNode) }
+        let (files, spans) = try AlbumAudio.open(tracks: project.tracks, paths: audioPaths)
         guard crossfading, let encoder = params.encoder, let out = params.output else {
-            let audio = try ConcatenatedAudio(tracks: project.tracks, paths: audioPaths)
+            let audio = try CrossfadeCut.audio(files: files, spans: spans, overlap: 0)
             try AlbumMuxer.mux(trackVideos: videos, chapters: project.cut.chapters ? chapters : [],
-                               audio: audio.input, audioBitrate: params.audioBitrate, metadata: metadata, output: path)
+                               audio: audio, audioBitrate: params.audioBitrate, metadata: metadata, output: path)
             return path
         }
-        let (files, spans) = try ConcatenatedAudio.open(tracks: project.tracks, paths: audioPaths)
         let overlapSamples = Int((Double(overlap) * Double(files[0].sampleRate) / Double(fps)).rounded())
         try CrossfadeCut.encode(
             videos: videos, frames: lengths, overlap: overlap,
             audio: try CrossfadeCut.audio(files: files, spans: spans, overlap: overlapSamples),
-            video: VideoSettings(width: out.width, height: out.height, fps: out.fps, crf: encoder.crf, preset: encoder.preset,
-                                 threads: encoder.threads, profile: encoder.profile, keyframeInterval: encoder.keyframeInterval,
-                                 pixelFormat: encoder.pixelFormat),
+            video: VideoSettings(output: out, encoder: encoder),
             audioBitrate: encoder.audioBitrate, metadata: metadata, chapters: project.cut.chapters ? chapters : [],
             output: path, checkCancellation: context.checkCancellation)
         return path
     }
 }
 
-/// The trimmed source audio of several tracks played one after the other, as one stream.
-struct ConcatenatedAudio {
-    let input: AudioInput
-
+/// The album's audio sources: each track's file and trimmed span, in one format.
+enum AlbumAudio {
     /// The tracks' audio files and trimmed spans, checked to share one sample rate and layout.
     static func open(tracks: [TrackSpec], paths: [String]) throws -> ([AudioFile], [AudioSpan]) {
         let files = try paths.map { try AudioFile(path: $0) }
@@ -105,29 +101,5 @@ struct ConcatenatedAudio {
             throw AudioError.unreadable(file: track.audio, reason: "album audio needs one format: \(file.sampleRate) Hz × \(file.channels) ch differs from the first track's \(rate) Hz × \(channels) ch")
         }
         return (files, spans)
-    }
-
-    init(tracks: [TrackSpec], paths: [String]) throws {
-        let (files, spans) = try Self.open(tracks: tracks, paths: paths)
-        let rate = files[0].sampleRate, channels = files[0].channels
-        var index = 0
-        var remaining = spans[0].count
-        try files[0].seek(toFrame: spans[0].start)
-        input = AudioInput(sampleRate: rate, channels: channels, totalFrames: spans.map(\.count).reduce(0, +)) { n in
-            while index < files.count {
-                if remaining > 0 {
-                    let block = try files[index].readInterleaved(frames: min(n, remaining))
-                    if !block.isEmpty {
-                        remaining -= block.count / channels
-                        return block
-                    }
-                }
-                index += 1
-                guard index < files.count else { break }
-                remaining = spans[index].count
-                try files[index].seek(toFrame: spans[index].start)
-            }
-            return []
-        }
     }
 }

@@ -58,10 +58,7 @@ public struct TrackRecipe: Recipe {
         let path = context.temporaryPath(suffix: ".mp4")
         let encoder = try TrackEncoder(
             path: path,
-            video: VideoSettings(width: out.width, height: out.height, fps: out.fps, crf: config.encoder.crf,
-                                 preset: config.encoder.preset, threads: config.encoder.threads,
-                                 profile: config.encoder.profile, keyframeInterval: config.encoder.keyframeInterval,
-                                 pixelFormat: config.encoder.pixelFormat),
+            video: VideoSettings(output: out, encoder: config.encoder),
             audio: input, audioBitrate: config.encoder.audioBitrate, metadata: metadata)
         var finisher = try FrameFinisher(config: config)
         var frame = 0
