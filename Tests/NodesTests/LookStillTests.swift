@@ -78,4 +78,32 @@ final class LookPinnedBytesTests: XCTestCase {
             XCTAssertEqual(fnv1a(image.pixels), c.digest, "hidden \(c.hidden) layers \(c.layers) \(c.width)x\(c.height)")
         }
     }
+
+    /// Post-effects are part of the track's bytes too (bump `PostFX.version` when these move).
+    func testPostEffectsMatchPinnedDigests() throws {
+        let frame = try CPPN(config: GeneratorConfig(), latentDim: 8)
+            .render(latent: ArraySlice(Controller.seededAnchors(count: 1, dim: 8, seed: 9)[0]), width: 97, height: 61)
+        var everything = PostFXConfig()
+        everything.toneCurve = "punch"
+        everything.vignette = 0.4
+        everything.chromaShift = 3
+        everything.trails = true
+        everything.grain = 0.3
+        everything.flash = 0.6
+        var plain = PostFXConfig()
+        plain.vignette = 0
+        let cases: [(PostFXConfig, UInt64)] = [(everything, 3_474_167_142_756_310_006), (plain, 13_439_834_210_875_951_722),
+                                           (PostFXConfig(), 14_191_590_556_203_673_447)]
+        for (config, digest) in cases {
+            var fx = try PostFX(config: config, seed: 5, fps: 30)
+            var digests: [UInt8] = []
+            for i in 0..<4 {
+                var image = frame
+                let curves = FrameCurves(zoom: 1, rotation: 0, hue: 0.1 * Float(i), flash: i == 2 ? 1 : 0.2, contrast: 1 + 0.1 * Float(i))
+                fx.apply(&image, frame: i, curves: curves)
+                digests += withUnsafeBytes(of: fnv1a(image.pixels)) { Array($0) }
+            }
+            XCTAssertEqual(fnv1a(digests), digest, "\(config)")
+        }
+    }
 }

@@ -68,7 +68,17 @@ final class OutputsTests: XCTestCase {
             XCTAssertEqual(video["profile"] as? String, probed, "\(profile) \(format)")
             XCTAssertEqual(video["pix_fmt"] as? String, format)
         }
+        // CRF 0 is lossless, which H.264 has only in High 4:4:4 Predictive (also for 4:2:0).
+        let lossless = dir.appendingPathComponent("lossless.mp4").path
+        try encode(VideoSettings(width: 64, height: 48, fps: 30, crf: 0, preset: "ultrafast", threads: 1, profile: "high"), to: lossless)
+        let losslessVideo = try XCTUnwrap(MediaFixtures.stream(try MediaFixtures.probe(lossless), type: "video"))
+        XCTAssertEqual(losslessVideo["profile"] as? String, "High 4:4:4 Predictive")
+        XCTAssertEqual(losslessVideo["pix_fmt"] as? String, "yuv420p")
         let path = dir.appendingPathComponent("bad.mp4").path
+        XCTAssertThrowsError(try encode(VideoSettings(width: 64, height: 48, fps: 30, crf: 0, preset: "ultrafast", threads: 1,
+                                                      profile: "main"), to: path)) {
+            XCTAssertTrue(String(describing: $0).hasPrefix(path + ": H.264 profile main cannot carry lossless (crf 0)"), String(describing: $0))
+        }
         XCTAssertThrowsError(try encode(VideoSettings(width: 64, height: 48, fps: 30, crf: 23, preset: "ultrafast", threads: 1,
                                                       profile: "main", pixelFormat: "yuv444p"), to: path)) {
             XCTAssertTrue(String(describing: $0).hasPrefix(path + ": H.264 profile main cannot carry yuv444p"), String(describing: $0))

@@ -30,11 +30,13 @@ public final class TrackEncoder {
         guard let pixelFormat = video.avPixelFormat else {
             throw MediaError.invalid(file: path, reason: "pixel format \(video.pixelFormat) is not supported (yuv420p or yuv444p)")
         }
-        // 4:4:4 exists only in x264's High 4:4:4 Predictive profile: `high` asks for it there.
+        // 4:4:4 and lossless (CRF 0) exist only in x264's High 4:4:4 Predictive profile: `high`
+        // (a ceiling) asks for it there.
         var profile = video.profile
-        if pixelFormat == AV_PIX_FMT_YUV444P, let asked = profile {
+        let needs444Profile = pixelFormat == AV_PIX_FMT_YUV444P ? "yuv444p" : video.crf == 0 ? "lossless (crf 0)" : nil
+        if let needs444Profile, let asked = profile {
             guard asked == "high" else {
-                throw MediaError.invalid(file: path, reason: "H.264 profile \(asked) cannot carry yuv444p (use profile high)")
+                throw MediaError.invalid(file: path, reason: "H.264 profile \(asked) cannot carry \(needs444Profile) (use profile high)")
             }
             profile = "high444"
         }
