@@ -25,4 +25,21 @@ int look_kernels_avx2(void);
 /// Forces the SSE2 path (on = 1), so tests can check both paths give the same bits.
 void look_kernels_force_sse2(int on);
 
+/// The per-frame constants of the post-effects (Sources/Nodes/Look/PostFX.swift).
+typedef struct {
+    float colour[9];        ///< hue rotation + saturation, row-major
+    float keep;             ///< trail weight of the previous output
+    float flash;            ///< 0 … 1 towards white
+    float grain;            ///< grain amplitude (0: none)
+    long shift;             ///< chroma shift in pixels (red from the left, blue from the right)
+    uint64_t frame_seed;    ///< grain seed of this frame
+    uint64_t first_pixel;   ///< index of the row's first pixel in the frame (grain is per pixel)
+} look_postfx_params;
+
+/// Post-effects on one packed-RGB row in place: tone table (3 × 256 floats) with chroma shift,
+/// colour matrix, trails (planar R, G, B state of this row; NULL: off), flash, vignette (the
+/// row's mask; NULL: off), grain, bytes. `planes` is scratch space for 3 × width floats.
+void look_postfx_row(uint8_t *row, size_t width, const float *table, const look_postfx_params *p,
+                     float *trail, const float *mask, float *planes);
+
 #endif

@@ -1,3 +1,4 @@
+import CLookKernels
 import Foundation
 
 /// Post-effects on the upscaled frame, in this order:
@@ -27,8 +28,11 @@ public struct PostFX: Sendable {
     private var maskSize = (0, 0)
     private var table: [Float] = []
     private var tableContrast: Float = .nan
+    /// Planar per row: R, G and B of row y at [3·y·width, …) in three runs of `width`.
     private var trail: [Float] = []
     private var trailSize = (0, 0)
+    /// One row's R, G, B planes: the working space of `apply`.
+    private var rows: [Float] = []
 
     public init(config: PostFXConfig, seed: UInt64, fps: Int) throws {
         curve = try ToneCurve(name: config.toneCurve)
@@ -76,60 +80,34 @@ public struct PostFX: Sendable {
         let frameSeed = SeededRandom.mix(seed ^ SeededRandom.mix(UInt64(bitPattern: Int64(frame)) &+ 0x5EED))
         let keep = trailValid ? trailKeep : 0
 
-        let src = image.pixels
-        src.withUnsafeBufferPointer { inBuf in
-            image.pixels.withUnsafeMutableBufferPointer { outBuf in
-                table.withUnsafeBufferPointer { lut in
-                    vignetteMask.withUnsafeBufferPointer { mask in
-                        trail.withUnsafeMutableBufferPointer { state in
-                            let input = inBuf.baseAddress!, output = outBuf.baseAddress!, t = lut.baseAddress!
+        if rows.count != width * 3 { rows = [Float](repeating: 0, count: width * 3) }
+        var params = look_postfx_params()
+        withUnsafeMutableBytes(of: &params.colour) { raw in
+            let m = raw.bindMemory(to: Float.self)
+            (m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8]) = colour
+        }
+        params.keep = keep
+        params.flash = flashAmount
+        params.grain = grainAmount
+        params.shift = shift
+        params.frame_seed = frameSeed
+        // Row by row, in place (look_postfx_row reads a whole row before writing it).
+        image.pixels.withUnsafeMutableBufferPointer { pixels in
+            table.withUnsafeBufferPointer { lut in
+                vignetteMask.withUnsafeBufferPointer { mask in
+                    trail.withUnsafeMutableBufferPointer { state in
+                        rows.withUnsafeMutableBufferPointer { planes in
                             for y in 0..<height {
-                                let rowBase = y * width
-                                for x in 0..<width {
-                                    let p = rowBase + x
-                                    // Chroma shift: red from the left, blue from the right (clamped at edges).
-                                    let xr = min(max(x - shift, 0), width - 1), xb = min(max(x + shift, 0), width - 1)
-                                    var r = t[Int(input[(rowBase + xr) * 3])]
-                                    var g = t[256 + Int(input[p * 3 + 1])]
-                                    var b = t[512 + Int(input[(rowBase + xb) * 3 + 2])]
-                                    let r2 = colour.0 * r + colour.1 * g + colour.2 * b
-                                    let g2 = colour.3 * r + colour.4 * g + colour.5 * b
-                                    let b2 = colour.6 * r + colour.7 * g + colour.8 * b
-                                    r = min(max(r2, 0), 1); g = min(max(g2, 0), 1); b = min(max(b2, 0), 1)
-                                    if useTrails {
-                                        let s = state.baseAddress! + p * 3
-                                        r += keep * (s[0] - r); g += keep * (s[1] - g); b += keep * (s[2] - b)
-                                        s[0] = r; s[1] = g; s[2] = b
-                                    }
-                                    if flashAmount > 0 {
-                                        r += (1 - r) * flashAmount; g += (1 - g) * flashAmount; b += (1 - b) * flashAmount
-                                    }
-                                    if useVignette {
-                                        let m = mask[p]
-                                        r *= m; g *= m; b *= m
-                                    }
-                                    if grainAmount > 0 {
-                                        // Triangular noise in [-1, 1) from two 16-bit uniforms of one hash.
-                                        let h = SeededRandom.mix(frameSeed &+ UInt64(p))
-                                        let n = (Float(h & 0xFFFF) + Float((h >> 16) & 0xFFFF)) * (1 / 65536) - 1
-                                        let grain = n * grainAmount
-                                        r += grain; g += grain; b += grain
-                                    }
-                                    output[p * 3] = PostFX.byte(r)
-                                    output[p * 3 + 1] = PostFX.byte(g)
-                                    output[p * 3 + 2] = PostFX.byte(b)
-                                }
+                                params.first_pixel = UInt64(y * width)
+                                look_postfx_row(pixels.baseAddress! + y * width * 3, width, lut.baseAddress!, &params,
+                                                useTrails ? state.baseAddress! + y * width * 3 : nil,
+                                                useVignette ? mask.baseAddress! + y * width : nil, planes.baseAddress!)
                             }
                         }
                     }
                 }
             }
         }
-    }
-
-    @inline(__always)
-    static func byte(_ v: Float) -> UInt8 {
-        UInt8(min(max(v * 255 + 0.5, 0), 255))
     }
 
     /// Darkening towards the corners: 1 in the middle, 1 - strength at the corners, on an

@@ -4,12 +4,15 @@ import CFFmpeg
 ///
 /// Each colour channel is scaled as its own 8-bit gray plane: swscale would otherwise route
 /// packed RGB through an internal YUV conversion, which shifts colours by rounding. SWS_BITEXACT
-/// keeps the result identical on every CPU (no approximate SIMD paths).
+/// keeps the result identical on every CPU (no approximate SIMD paths). One scaler serves one
+/// thread (it keeps its channel planes between frames).
 public final class ImageScaler {
     public let source: (width: Int, height: Int)
     public let target: (width: Int, height: Int)
     public let algorithm: String
     private let context: OpaquePointer?  // nil when the sizes are equal
+    private var srcPlane: [UInt8] = []
+    private var dstPlane: [UInt8] = []
 
     public init(from: (Int, Int), to: (Int, Int), algorithm: String = "lanczos") throws {
         source = (from.0, from.1)
@@ -45,8 +48,8 @@ public final class ImageScaler {
                      "image is \(image.width)x\(image.height), scaler expects \(source.width)x\(source.height)")
         guard let context else { return image }
         let (sw, sh) = source, (tw, th) = target
-        var srcPlane = [UInt8](repeating: 0, count: sw * sh)
-        var dstPlane = [UInt8](repeating: 0, count: tw * th)
+        if srcPlane.count != sw * sh { srcPlane = [UInt8](repeating: 0, count: sw * sh) }
+        if dstPlane.count != tw * th { dstPlane = [UInt8](repeating: 0, count: tw * th) }
         var out = [UInt8](repeating: 0, count: tw * th * 3)
         for channel in 0..<3 {
             image.pixels.withUnsafeBufferPointer { src in
