@@ -26,18 +26,6 @@ void cffmpeg_rgb24_to_bgrx(const uint8_t *src, int width, int height, uint8_t *d
     }
 }
 
-void cffmpeg_bgrx_to_rgb24(const uint8_t *src, int src_stride, int width, int height, uint8_t *dst) {
-    for (int y = 0; y < height; y++) {
-        const uint8_t *s = src + (size_t)y * src_stride;
-        uint8_t *d = dst + (size_t)y * width * 3;
-        for (int x = 0; x < width; x++, s += 4, d += 3) {
-            d[0] = s[2];
-            d[1] = s[1];
-            d[2] = s[0];
-        }
-    }
-}
-
 void cffmpeg_rgb24_extract_channel(const uint8_t *src, size_t count, int channel, uint8_t *plane) {
     src += channel;
     for (size_t i = 0; i < count; i++, src += 3) plane[i] = *src;

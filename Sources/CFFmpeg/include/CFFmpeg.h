@@ -33,8 +33,6 @@ void cffmpeg_quiet_logs(void);
 /// Pixel shuffles used by the media layer (plain C: fast even in debug builds, and exact).
 /// RGB24 rows (tightly packed, width*3 bytes) into B,G,R,X rows of `dst_stride` bytes, X = `fourth`.
 void cffmpeg_rgb24_to_bgrx(const uint8_t *src, int width, int height, uint8_t *dst, int dst_stride, uint8_t fourth);
-/// B,G,R,X rows of `src_stride` bytes into tightly packed RGB24 rows.
-void cffmpeg_bgrx_to_rgb24(const uint8_t *src, int src_stride, int width, int height, uint8_t *dst);
 /// Channel `channel` (0..2) of `count` RGB24 pixels into a plane of `count` bytes.
 void cffmpeg_rgb24_extract_channel(const uint8_t *src, size_t count, int channel, uint8_t *plane);
 /// A plane of `count` bytes into channel `channel` (0..2) of `count` RGB24 pixels.

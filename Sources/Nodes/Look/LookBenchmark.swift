@@ -7,7 +7,7 @@ import Foundation
 /// - `render`: the CPPN rendering whole frames, its sgemm FLOPs divided by its wall time, so
 ///   render/sgemm is the share of a frame spent in the matrix products (the rest is the fused
 ///   first layer, activations and the byte conversion);
-/// - `shards`: two shards (CPPN + FFV1 writer, as a `frames:` node does) one after the other
+/// - `shards`: two shards (CPPN + shard writer, as a `frames:` node does) one after the other
 ///   on one thread, then on two threads at once: how the scheduler's `-j2` scales.
 public struct LookBenchmark: Sendable {
     public let generator: CPPN

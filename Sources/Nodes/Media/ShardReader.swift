@@ -1,7 +1,8 @@
 import CFFmpeg
 
 /// Reads a frame shard written by `ShardWriter` back into RGB images, frame by frame,
-/// bit-exactly (FFV1 is lossless and bgr0→RGB24 is a byte shuffle).
+/// bit-exactly (HuffYUV is lossless and bgr0→RGB24 is a byte shuffle). Shards are decoded from
+/// their first frame (the Huffman tables adapt from frame to frame).
 public final class ShardReader {
     public let path: String
     public let width: Int
@@ -13,7 +14,7 @@ public final class ShardReader {
     private var scaler: OpaquePointer?  // only for shards in a pixel format other than bgr0
     private var draining = false
 
-    /// `threads`: FFV1 decoding threads; the decoded pixels do not depend on it.
+    /// `threads`: decoding threads; the decoded pixels do not depend on it.
     public init(path: String, threads: Int = 1) throws {
         self.path = path
         input = try MediaInput(path: path, mediaType: AVMEDIA_TYPE_VIDEO)

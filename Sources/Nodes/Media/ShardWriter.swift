@@ -1,8 +1,16 @@
 import CFFmpeg
 
-/// Writes a frame shard: lossless FFV1 (version 3, 8-bit RGB, fixed slice count) in Matroska,
-/// one frame per tick of a 1/fps time base. Identical frames give identical file bytes, so a
-/// re-rendered shard that did not change stops the rebuild (early cutoff).
+/// Writes a frame shard: lossless FFmpeg HuffYUV (`ffvhuff`, planar 8-bit RGB, plane prediction,
+/// per-frame adaptive Huffman tables) in Matroska, one frame per tick of a 1/fps time base.
+/// Identical frames give identical file bytes, so a re-rendered shard that did not change stops
+/// the rebuild (early cutoff).
+///
+/// Why HuffYUV and not FFV1: every frame is coded once and decoded on every re-encode of its
+/// track, and FFV1 cost 16 ms per 640×360 frame each way on the 2-core reference machine — half
+/// the CPPN's own time — where ffvhuff takes ~4 ms, and its files are ~10 % smaller
+/// (BENCHMARKS.md, Look).
+/// FFV1's slice CRCs are not missed: the content store re-hashes every object before a node
+/// reads it.
 public final class ShardWriter {
     public let path: String
     public let width: Int
@@ -14,9 +22,10 @@ public final class ShardWriter {
     private var nextPTS: Int64 = 0
     private var finished = false
 
-    /// `threads` is FFV1's slice-thread count; the bitstream does not depend on it (the slice
-    /// layout is fixed), so callers may pick it from the machine.
-    public init(path: String, width: Int, height: Int, fps: Int, threads: Int = 1) throws {
+    /// Bump when the bytes written for the same frames change (it is part of the frames' keys).
+    public static let formatVersion = 2
+
+    public init(path: String, width: Int, height: Int, fps: Int) throws {
         guard width > 0, height > 0, fps > 0 else {
             throw MediaError.invalid(file: path, reason: "shard size \(width)x\(height) at \(fps) fps is not valid")
         }
@@ -25,25 +34,19 @@ public final class ShardWriter {
         self.height = height
         self.fps = fps
         output = try MediaOutput(path: path, format: "matroska")
-        encoder = try MediaEncoder(name: "ffv1", path: path)
+        encoder = try MediaEncoder(name: "ffvhuff", path: path)
         let ctx = encoder.context
         ctx.pointee.width = Int32(width)
         ctx.pointee.height = Int32(height)
         ctx.pointee.pix_fmt = ShardPixels.format
         ctx.pointee.time_base = AVRational(num: 1, den: Int32(fps))
         ctx.pointee.framerate = AVRational(num: Int32(fps), den: 1)
-        // Version 3 (per-slice CRCs, slice-parallel decoding); 4 slices regardless of threads.
-        ctx.pointee.level = 3
-        ctx.pointee.slices = 4
-        ctx.pointee.thread_count = Int32(max(1, threads))
-        ctx.pointee.thread_type = FF_THREAD_SLICE
-        // Shards are always decoded from the start, so keyframes only bound the damage of a bad
-        // byte; a fixed interval keeps the bitstream independent of FFmpeg's default.
-        ctx.pointee.gop_size = 30
-        try encoder.setPrivateOption("slicecrc", "1")
-        // Golomb-Rice: the range coder saves ~15% space but decodes ~50% slower, and shards are
-        // decoded again on every re-encode of a track. Set explicitly, not left to the default.
-        try encoder.setPrivateOption("coder", "rice")
+        // One thread: the adaptive tables carry statistics from frame to frame.
+        ctx.pointee.thread_count = 1
+        // Every option that shapes the bitstream is set, not left to FFmpeg's defaults.
+        try encoder.setPrivateOption("pred", "plane")
+        try encoder.setPrivateOption("context", "1")
+        try encoder.setPrivateOption("non_deterministic", "0")
         try encoder.open(adding: output)
         try output.writeHeader()
 

@@ -48,8 +48,8 @@ public final class WebPAnimationWriter {
         }
         let f = frame.frame
         try check(av_frame_make_writable(f), "preparing a frame", file: path)
-        // Same byte order as a shard frame (B, G, R, X); the fourth byte is opaque alpha here.
-        ShardPixels.fill(f, from: image, fourth: 255)
+        // libwebp's packed B, G, R, A; opaque alpha.
+        ShardPixels.fillBGRX(f, from: image, fourth: 255)
         f.pointee.pts = nextPTS
         nextPTS += 1
         try encoder.send(f, to: output)

@@ -1,7 +1,7 @@
 import Graph
 
 /// `frames:<track>:<k>` — frames [k·N, (k+1)·N) rendered by the generator at render size and
-/// stored losslessly (FFV1 in Matroska).
+/// stored losslessly (HuffYUV in Matroska).
 public struct FramesRecipe: Recipe {
     public struct Params: Codable, Equatable, Sendable {
         var generator: GeneratorConfig
@@ -10,8 +10,9 @@ public struct FramesRecipe: Recipe {
         var fps: Int
     }
     public static let kind = "frames"
-    /// Also covers the conv generator: bump `CPPN.version` when either one's frames change.
-    public static var version: Int { CPPN.version }
+    /// Also covers the conv generator: bump `CPPN.version` when either one's frames change,
+    /// `ShardWriter.formatVersion` when the file format does.
+    public static var version: Int { CPPN.version + 100 * (ShardWriter.formatVersion - 1) }
 
     let track: TrackSpec
     let shard: Int
