@@ -22,10 +22,9 @@ public struct ShardFrames {
             let reader = try ShardReader(path: paths[shard])
             let last = group.max()! - shard * perShard
             for offset in 0...last {
-                guard let image = try reader.next() else {
-                    throw MediaError.invalid(file: paths[shard], reason: "shard ends before frame \(shard * perShard + offset)")
-                }
-                if wanted.contains(shard * perShard + offset) { found[shard * perShard + offset] = image }
+                let index = shard * perShard + offset
+                let present = wanted.contains(index) ? try reader.next().map { found[index] = $0 } != nil : try reader.skip()
+                guard present else { throw MediaError.invalid(file: paths[shard], reason: "shard ends before frame \(index)") }
             }
         }
         return indices.map { found[$0]! }

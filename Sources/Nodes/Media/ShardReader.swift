@@ -46,11 +46,21 @@ public final class ShardReader {
 
     /// The next frame in order, or nil after the last one.
     public func next() throws -> RGBImage? {
+        try decodeNext { try convert($0) }
+    }
+
+    /// Decodes the next frame without converting it (frames before a wanted one must still be
+    /// decoded: the Huffman tables adapt from frame to frame); false after the last one.
+    public func skip() throws -> Bool {
+        try decodeNext { _ in true } ?? false
+    }
+
+    private func decodeNext<T>(_ take: (UnsafeMutablePointer<AVFrame>) throws -> T) throws -> T? {
         while true {
             let ret = avcodec_receive_frame(decoder, frame.frame)
             if ret == 0 {
                 defer { av_frame_unref(frame.frame) }
-                return try convert(frame.frame)
+                return try take(frame.frame)
             }
             if ret == averrorEOF { return nil }
             if ret != averrorEAGAIN { try check(ret, "decoding", file: path) }
