@@ -116,8 +116,9 @@ public struct FeatureExtractor {
 
         try stft.run(signal: makeSignal(), spanStart: spanStart) { i, frame in
             rms.append(descriptors.rms(frame.samples))
-            centroid.append(descriptors.centroid(frame.magnitude))
-            rolloff.append(descriptors.rolloff(frame.magnitude))
+            let (c, r) = descriptors.centroidAndRolloff(frame.magnitude)
+            centroid.append(c)
+            rolloff.append(r)
             flatness.append(descriptors.flatness(frame.power))
             mel.withUnsafeMutableBufferPointer { outputMel.apply(frame.power, into: $0.baseAddress! + i * outputMel.count) }
             melScratch.withUnsafeMutableBufferPointer { m in
