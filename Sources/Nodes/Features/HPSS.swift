@@ -10,15 +10,17 @@ import Foundation
 /// `t ..< t + group` are emitted once frame `t + group - 1 + kernel / 2` has arrived (or at the end).
 /// Edges are mirrored like scipy's `median_filter(mode="reflect")`.
 ///
-/// Speed: both medians run a branch-free median network (`MedianNetwork`) on blocks of 64 lanes,
-/// `group` neighbouring windows at once (neighbours share most of their values): `group` frames per
-/// run for the time median, `group` neighbouring bins per lane for the frequency median.
+/// Speed: both medians run a branch-free median network (`MedianNetwork`) on blocks of up to
+/// `maxLanes` lanes, `group` neighbouring windows at once (neighbours share most of their values):
+/// `group` frames per run for the time median, `group` neighbouring bins per lane for the frequency
+/// median. Blocks are sized to cover the bins with little waste (1025 bins: 5 × 208 lanes in time,
+/// 2 × 136 lanes × 4 bins in frequency).
 final class HPSSStream {
     static let defaultKernel = 17
     /// Medians per network run; 4 costs a quarter of the min/max steps per median of 1.
     static let defaultGroup = 4
-    /// Lanes per network run: a few dozen rows of 64 floats stay in L1.
-    static let lanes = 64
+    /// Most lanes per network run: the program's rows (inputs and ~20 slots) stay in L1.
+    static let maxLanes = 256
 
     let kernel: Int
     let group: Int
@@ -26,10 +28,13 @@ final class HPSSStream {
     let nFft: Int
     let frameCount: Int
     private let network: MedianNetwork
-    /// Bins rounded up to whole blocks; the extra lanes hold zeros and are ignored.
+    /// Time-median blocks (`timeLanes` bins each) and the ring's row length, bins rounded up to
+    /// whole blocks; the extra lanes hold zeros and are ignored.
+    private let timeLanes: Int
     private let stride: Int
     private let ringSize: Int
-    /// Frequency-median blocks: each lane covers `group` neighbouring bins.
+    /// Frequency-median blocks: each of their `binLanes` lanes covers `group` neighbouring bins.
+    private let binLanes: Int
     private let binBlocks: Int
     private let phaseLength: Int
     private var received = 0
@@ -41,6 +46,10 @@ final class HPSSStream {
     /// `group` rows of time medians, one per frame of the group being emitted.
     private let harmonicMedian: UnsafeMutablePointer<Float>
     private let percussiveMedian: UnsafeMutablePointer<Float>
+    /// One frame mirrored by kernel / 2 bins at each end.
+    private let padded: UnsafeMutablePointer<Float>
+    private let harmonicParts: UnsafeMutablePointer<Float>
+    private let percussiveParts: UnsafeMutablePointer<Float>
     private let slots: UnsafeMutablePointer<Float>
     private let rows: UnsafeMutablePointer<UnsafePointer<Float>?>
     private let blockRows: UnsafeMutablePointer<UnsafePointer<Float>?>
@@ -54,11 +63,13 @@ final class HPSSStream {
         self.nFft = nFft
         self.frameCount = frameCount
         network = MedianNetwork(kernel: kernel, group: self.group)
-        let lanes = HPSSStream.lanes
-        stride = (bins + lanes - 1) / lanes * lanes
+        (timeLanes, stride) = HPSSStream.blocks(covering: bins)
         ringSize = kernel + self.group - 1
-        binBlocks = (bins + self.group * lanes - 1) / (self.group * lanes)
-        phaseLength = binBlocks * lanes + network.inputCount / self.group + 1
+        let binItems = (bins + self.group - 1) / self.group
+        let binCover: Int
+        (binLanes, binCover) = HPSSStream.blocks(covering: binItems)
+        binBlocks = binCover / binLanes
+        phaseLength = binCover + network.inputCount / self.group + 1
         func buffer(_ count: Int) -> UnsafeMutablePointer<Float> {
             let p = UnsafeMutablePointer<Float>.allocate(capacity: count)
             p.initialize(repeating: 0, count: count)
@@ -67,8 +78,11 @@ final class HPSSStream {
         ring = buffer(ringSize * stride)
         phases = buffer(self.group * phaseLength)
         harmonicMedian = buffer(self.group * stride)
-        percussiveMedian = buffer(binBlocks * self.group * lanes)
-        slots = buffer(max(1, network.slotCount) * lanes)
+        percussiveMedian = buffer(binBlocks * self.group * binLanes)
+        padded = buffer(bins + 2 * (kernel / 2))
+        harmonicParts = buffer(bins)
+        percussiveParts = buffer(bins)
+        slots = buffer(max(1, network.slotCount) * max(timeLanes, binLanes))
         rows = .allocate(capacity: network.inputCount)
         rows.initialize(repeating: nil, count: network.inputCount)
         blockRows = .allocate(capacity: network.inputCount)
@@ -77,7 +91,16 @@ final class HPSSStream {
 
     deinit {
         ring.deallocate(); phases.deallocate(); harmonicMedian.deallocate()
-        percussiveMedian.deallocate(); slots.deallocate(); rows.deallocate(); blockRows.deallocate()
+        percussiveMedian.deallocate(); padded.deallocate(); harmonicParts.deallocate()
+        percussiveParts.deallocate(); slots.deallocate(); rows.deallocate(); blockRows.deallocate()
+    }
+
+    /// Lanes per block (a multiple of 8, at most `maxLanes`) and lanes in all, for `items` lanes'
+    /// worth of work split into as few, as equal blocks as possible.
+    static func blocks(covering items: Int) -> (lanes: Int, total: Int) {
+        let count = max(1, (items + maxLanes - 1) / maxLanes)
+        let lanes = max(8, ((items + count - 1) / count + 7) / 8 * 8)
+        return (lanes, lanes * count)
     }
 
     /// Adds the next frame's magnitude spectrum; returns the (harmonic, percussive) energies of every
@@ -108,7 +131,7 @@ final class HPSSStream {
     }
 
     private func emitGroup(from t: Int, into out: inout [(Float, Float)]) {
-        let half = kernel / 2, lanes = HPSSStream.lanes
+        let half = kernel / 2, lanes = timeLanes
         // Horizontal (time) medians per bin for frames t ..< t + group, over frames t - half ...
         // t + group - 1 + half, mirrored at the track's ends. All of them are still in the ring:
         // the newest is t + group - 1 + half (or the last frame), the oldest kept is t - half.
@@ -134,13 +157,16 @@ final class HPSSStream {
     /// computes bins group·(b·lanes + l) + j for j < group, whose inputs are padded bins
     /// group·(b·lanes + l) + m: phase m % group at index b·lanes + l + m / group, contiguous in l.
     private func percussiveMedians(_ frame: UnsafeMutablePointer<Float>) {
-        let half = kernel / 2, lanes = HPSSStream.lanes, paddedCount = bins + 2 * half
+        let half = kernel / 2, lanes = binLanes, paddedCount = bins + 2 * half
+        (padded + half).update(from: frame, count: bins)
+        for i in 0..<half {
+            padded[i] = frame[HPSSStream.reflect(i - half, bins)]
+            padded[half + bins + i] = frame[HPSSStream.reflect(bins + i, bins)]
+        }
         for p in 0..<group {
             let phase = phases + p * phaseLength
-            for i in 0..<phaseLength {
-                let k = group * i + p
-                phase[i] = k < paddedCount ? frame[HPSSStream.reflect(k - half, bins)] : 0
-            }
+            let filled = (paddedCount - p + group - 1) / group
+            for i in 0..<filled { phase[i] = padded[group * i + p] }
         }
         for b in 0..<binBlocks {
             for m in 0..<network.inputCount {
@@ -158,21 +184,27 @@ final class HPSSStream {
     /// Soft masks as librosa `util.softmask(power=2)` — scaled by the larger median first so squares
     /// neither overflow nor underflow, zero where both medians are zero — then each part's energy as
     /// `SpectralDescriptors.spectralRMS` (Parseval, DC and Nyquist counted once).
+    ///
+    /// Two loops: the Float masks (branch-free, so they vectorise; a zero part adds nothing to the
+    /// sums), then the Double sums in bin order.
     private func softMaskEnergies(_ frame: UnsafeMutablePointer<Float>, harmonicMedian: UnsafeMutablePointer<Float>) -> (Float, Float) {
-        var sumH = 0.0, sumP = 0.0
-        var firstH = 0.0, firstP = 0.0, lastH = 0.0, lastP = 0.0
         for k in 0..<bins {
             let h = harmonicMedian[k], p = percussiveMedian[k]
             let z = h > p ? h : p
-            guard z >= Float.leastNormalMagnitude else { continue }
             let a = h / z, b = p / z
             let a2 = a * a, b2 = b * b
-            let partH = Double(frame[k] * (a2 / (a2 + b2))), partP = Double(frame[k] * (b2 / (a2 + b2)))
+            let audible = z >= Float.leastNormalMagnitude
+            harmonicParts[k] = audible ? frame[k] * (a2 / (a2 + b2)) : 0
+            percussiveParts[k] = audible ? frame[k] * (b2 / (a2 + b2)) : 0
+        }
+        var sumH = 0.0, sumP = 0.0
+        for k in 0..<bins {
+            let partH = Double(harmonicParts[k]), partP = Double(percussiveParts[k])
             sumH += partH * partH
             sumP += partP * partP
-            if k == 0 { firstH = partH; firstP = partP }
-            if k == bins - 1 { lastH = partH; lastP = partP }
         }
+        let firstH = Double(harmonicParts[0]), firstP = Double(percussiveParts[0])
+        let lastH = Double(harmonicParts[bins - 1]), lastP = Double(percussiveParts[bins - 1])
         func energy(_ sum: Double, _ first: Double, _ last: Double) -> Float {
             let total = 2 * sum - first * first - (nFft % 2 == 0 ? last * last : 0)
             return Float((max(0, total) / Double(nFft * nFft)).squareRoot())
