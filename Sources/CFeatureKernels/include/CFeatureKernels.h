@@ -22,6 +22,12 @@ void fk_min_max_program(const fk_min_max_op *ops, size_t op_count,
                         const float *const *inputs, size_t input_count,
                         float *slots, size_t lanes);
 
+/// HPSS soft masks (power 2) of one frame: for each bin, with z = max(h, p) of the two medians,
+/// a = h / z and b = p / z, the parts frame·a²/(a² + b²) and frame·b²/(a² + b²), or 0 and 0 where
+/// z is below FLT_MIN. IEEE operations in that order, no FMA: the same bits on every path.
+void fk_soft_masks(const float *frame, const float *harmonic_median, const float *percussive_median,
+                   size_t bins, float *harmonic_part, float *percussive_part);
+
 /// 1 when the AVX2 path is in use (for benchmarks and reports).
 int fk_avx2(void);
 /// Forces the baseline path (on = 1), so tests can check both paths give the same bits.

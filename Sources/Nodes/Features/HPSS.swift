@@ -1,3 +1,4 @@
+import CFeatureKernels
 import Foundation
 
 /// Harmonic/percussive separation by median filtering (Fitzgerald 2010, librosa `decompose.hpss`):
@@ -185,18 +186,10 @@ final class HPSSStream {
     /// neither overflow nor underflow, zero where both medians are zero — then each part's energy as
     /// `SpectralDescriptors.spectralRMS` (Parseval, DC and Nyquist counted once).
     ///
-    /// Two loops: the Float masks (branch-free, so they vectorise; a zero part adds nothing to the
+    /// Two loops: the Float masks (CFeatureKernels, vectorised; a zero part adds nothing to the
     /// sums), then the Double sums in bin order.
     private func softMaskEnergies(_ frame: UnsafeMutablePointer<Float>, harmonicMedian: UnsafeMutablePointer<Float>) -> (Float, Float) {
-        for k in 0..<bins {
-            let h = harmonicMedian[k], p = percussiveMedian[k]
-            let z = h > p ? h : p
-            let a = h / z, b = p / z
-            let a2 = a * a, b2 = b * b
-            let audible = z >= Float.leastNormalMagnitude
-            harmonicParts[k] = audible ? frame[k] * (a2 / (a2 + b2)) : 0
-            percussiveParts[k] = audible ? frame[k] * (b2 / (a2 + b2)) : 0
-        }
+        fk_soft_masks(frame, harmonicMedian, percussiveMedian, bins, harmonicParts, percussiveParts)
         var sumH = 0.0, sumP = 0.0
         for k in 0..<bins {
             let partH = Double(harmonicParts[k]), partP = Double(percussiveParts[k])
