@@ -53,25 +53,23 @@ public struct FeatureExtractor {
         }
         let samples = try FeatureExtractor.decode(file: file, span: span)
         return try extract(sampleRate: file.sampleRate, spanStart: span.start, spanEnd: span.end, progress: progress) {
-            var position = 0
-            return SignalWindow(spanStart: span.start, spanEnd: span.end) { count in
-                let end = min(samples.count, position + count)
-                defer { position = end }
-                return Array(samples[position..<end])
-            }
+            SignalWindow(spanStart: span.start, spanEnd: span.end, samples: samples)
         }
     }
 
     /// The span's mono mix, read in blocks (a file shorter than its header says ends early).
     static func decode(file: AudioFile, span: AudioSpan) throws -> [Float] {
         try file.seek(toFrame: span.start)
-        var samples: [Float] = []
-        samples.reserveCapacity(span.count)
-        while samples.count < span.count {
-            let block = try file.readMono(frames: min(1 << 16, span.count - samples.count))
-            if block.isEmpty { break }
-            samples.append(contentsOf: block)
+        var samples = [Float](repeating: 0, count: span.count)
+        var filled = 0
+        try samples.withUnsafeMutableBufferPointer { out in
+            while filled < span.count {
+                let got = try file.readMono(frames: min(1 << 16, span.count - filled), into: out.baseAddress! + filled)
+                if got == 0 { break }
+                filled += got
+            }
         }
+        samples.removeLast(span.count - filled)
         return samples
     }
 

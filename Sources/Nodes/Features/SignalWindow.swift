@@ -13,6 +13,8 @@ final class SignalWindow {
     private var buffer: [Float] = []
     /// Absolute index of the next sample the reader will return.
     private var readPosition: Int
+    /// The buffer is shared with the caller's whole-span array: dropping from it would copy it.
+    private var keepsAll = false
 
     /// `read(k)` returns up to `k` next mono samples of the span (starting at `span.start`).
     init(spanStart: Int, spanEnd: Int, blockSize: Int = 1 << 16, read: @escaping (Int) throws -> [Float]) {
@@ -22,6 +24,15 @@ final class SignalWindow {
         self.blockSize = blockSize
         bufferStart = spanStart
         readPosition = spanStart
+    }
+
+    /// A window over samples already in memory (`samples[0]` is sample `spanStart`; fewer than the
+    /// span's samples read as a file that ended early): nothing is copied or dropped.
+    convenience init(spanStart: Int, spanEnd: Int, samples: [Float]) {
+        self.init(spanStart: spanStart, spanEnd: spanEnd) { _ in [] }
+        buffer = samples
+        readPosition = spanEnd
+        keepsAll = true
     }
 
     convenience init(file: AudioFile, span: AudioSpan) throws {
@@ -62,7 +73,7 @@ final class SignalWindow {
     private func discard(before position: Int) {
         // Drop in large chunks only, so the cost of shifting the buffer stays amortised.
         let drop = position - bufferStart
-        if drop >= blockSize && drop <= buffer.count {
+        if !keepsAll && drop >= blockSize && drop <= buffer.count {
             buffer.removeFirst(drop)
             bufferStart = position
         }
