@@ -28,6 +28,10 @@ void fk_min_max_program(const fk_min_max_op *ops, size_t op_count,
 void fk_soft_masks(const float *frame, const float *harmonic_median, const float *percussive_median,
                    size_t bins, float *harmonic_part, float *percussive_part);
 
+/// Power and magnitude of `bins` complex values (re, im interleaved, as FFTW's output):
+/// power = re·re + im·im (0 where that is not finite), magnitude = √power.
+void fk_power_spectrum(const float *spectrum, size_t bins, float *power, float *magnitude);
+
 /// 1 when the AVX2 path is in use (for benchmarks and reports).
 int fk_avx2(void);
 /// Forces the baseline path (on = 1), so tests can check both paths give the same bits.

@@ -1,3 +1,4 @@
+import CFeatureKernels
 import Foundation
 
 /// One analysed video frame: the raw samples around the frame centre and their spectrum.
@@ -26,7 +27,7 @@ final class VideoRateSTFT {
     private let window: [Float]
     private let fft: RealFFT
     private var samples: [Float]
-    // Raw buffers: the per-bin loop below vectorises (sqrtps) without Array uniqueness checks.
+    // Raw buffers, filled by CFeatureKernels' vectorised power/magnitude loop.
     private let power: UnsafeMutablePointer<Float>
     private let magnitude: UnsafeMutablePointer<Float>
 
@@ -64,13 +65,10 @@ final class VideoRateSTFT {
                 for j in 0..<nFft { fft.input[j] = s[j] * window[j] }
             }
             fft.transform()
-            fft.power(into: power)
-            for k in 0..<bins {
-                // Only absurd input (float files with values near Float.max) overflows; keep the
-                // downstream math finite rather than propagating Inf/NaN.
-                let p = power[k].isFinite ? power[k] : 0
-                power[k] = p
-                magnitude[k] = p.squareRoot()
+            // Only absurd input (float files with values near Float.max) overflows; the power is
+            // then zeroed, keeping the downstream math finite rather than propagating Inf/NaN.
+            fft.output.withMemoryRebound(to: Float.self, capacity: 2 * bins) {
+                fk_power_spectrum($0, bins, power, magnitude)
             }
             try samples.withUnsafeBufferPointer { s in
                 try body(i, SpectralFrame(samples: s, power: UnsafeBufferPointer(start: power, count: bins),
