@@ -30,6 +30,8 @@ let package = Package(
 
         // The CPPN's activation kernels, SSE2 and AVX2 chosen at run time (same bits on both).
         .target(name: "CLookKernels"),
+        // The HPSS median filters' min/max programs, SSE2 and AVX2 chosen at run time (same bits).
+        .target(name: "CFeatureKernels"),
 
         // Domain-free build engine.
         .target(name: "Graph", dependencies: ["CXXHash", .product(name: "HeapModule", package: "swift-collections")]),
@@ -37,7 +39,7 @@ let package = Package(
         .target(
             name: "Nodes",
             dependencies: [
-                "Graph", "CSndfile", "CFFTW", "COpenBLAS", "CFFmpeg", "CLookKernels",
+                "Graph", "CSndfile", "CFFTW", "COpenBLAS", "CFFmpeg", "CLookKernels", "CFeatureKernels",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

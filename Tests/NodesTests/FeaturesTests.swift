@@ -177,6 +177,23 @@ final class FeaturesTests: XCTestCase {
         XCTAssertEqual(parallel[0]?.tensors["rms"]?.shape, serial[0].tensors["rms"]?.shape)
     }
 
+    /// The selection-based median agrees with sorting, ties and even counts included.
+    func testMedianBySelectionMatchesSorting() {
+        var state: UInt32 = 3
+        for count in Array(1...40) + [127, 128, 129] {
+            for _ in 0..<5 {
+                var values = (0..<count).map { _ -> Float in
+                    state = state &* 1_664_525 &+ 1_013_904_223
+                    return Float(state >> 27) - 8
+                }
+                let sorted = values.sorted()
+                let expected = count % 2 == 1 ? sorted[count / 2] : 0.5 * (sorted[count / 2 - 1] + sorted[count / 2])
+                XCTAssertEqual(Statistics.median(&values), expected, "count \(count)")
+                XCTAssertEqual(values.sorted(), sorted, "a permutation of the input")
+            }
+        }
+    }
+
     func testInvalidConfigIsATypedError() throws {
         let audio = try TestAudio()
         let path = try audio.mono("x.wav", sampleRate: 8000, frames: 8000) { _ in 0.1 }

@@ -10,6 +10,8 @@ public final class AudioFile {
     /// Length in sample frames (one frame = one sample per channel).
     public let frameCount: Int
     private var handle: OpaquePointer?
+    /// Scratch for `readMono`'s interleaved frames.
+    private var interleaved: [Float] = []
 
     public init(path: String) throws {
         self.path = path
@@ -48,31 +50,56 @@ public final class AudioFile {
     /// Non-finite samples (NaN/Inf in float files) are replaced by silence so they never reach the math.
     public func readInterleaved(frames: Int) throws -> [Float] {
         var buffer = [Float](repeating: 0, count: frames * channels)
-        let got = buffer.withUnsafeMutableBufferPointer { sf_readf_float(handle, $0.baseAddress, sf_count_t(frames)) }
-        if got < 0 { throw AudioError.unreadable(file: path, reason: String(cString: sf_strerror(handle))) }
-        if sf_error(handle) != 0 && got == 0 {
-            throw AudioError.unreadable(file: path, reason: String(cString: sf_strerror(handle)))
-        }
-        buffer.removeLast((frames - Int(got)) * channels)
+        let got = try buffer.withUnsafeMutableBufferPointer { try readFrames(frames, into: $0.baseAddress!) }
+        buffer.removeLast((frames - got) * channels)
         for i in buffer.indices where !buffer[i].isFinite { buffer[i] = 0 }
         return buffer
     }
 
     /// Reads up to `frames` sample frames mixed down to mono (mean of the channels).
     public func readMono(frames: Int) throws -> [Float] {
-        let interleaved = try readInterleaved(frames: frames)
-        if channels == 1 { return interleaved }
-        let n = interleaved.count / channels
-        var mono = [Float](repeating: 0, count: n)
-        let scale = 1 / Float(channels)
-        interleaved.withUnsafeBufferPointer { src in
-            for i in 0..<n {
-                var sum: Float = 0
-                for c in 0..<channels { sum += src[i * channels + c] }
-                mono[i] = sum * scale
-            }
-        }
+        var mono = [Float](repeating: 0, count: frames)
+        let got = try mono.withUnsafeMutableBufferPointer { try readMono(frames: frames, into: $0.baseAddress!) }
+        mono.removeLast(frames - got)
         return mono
+    }
+
+    /// As `readMono(frames:)`, into `out` (room for `frames` samples), through one interleaved
+    /// buffer kept between calls; returns the number of frames read.
+    public func readMono(frames: Int, into out: UnsafeMutablePointer<Float>) throws -> Int {
+        if channels == 1 {
+            let got = try readFrames(frames, into: out)
+            for i in 0..<got where !out[i].isFinite { out[i] = 0 }
+            return got
+        }
+        if interleaved.count < frames * channels { interleaved = [Float](repeating: 0, count: frames * channels) }
+        let channels = channels, scale = 1 / Float(channels)
+        return try interleaved.withUnsafeMutableBufferPointer { buffer in
+            let src = buffer.baseAddress!
+            let got = try readFrames(frames, into: src)
+            @inline(__always) func finite(_ v: Float) -> Float { v.isFinite ? v : 0 }
+            if channels == 2 {
+                // The general loop below for two channels, written out so that it vectorises.
+                for i in 0..<got { out[i] = ((0 as Float) + finite(src[2 * i]) + finite(src[2 * i + 1])) * scale }
+            } else {
+                for i in 0..<got {
+                    var sum: Float = 0
+                    for c in 0..<channels { sum += finite(src[i * channels + c]) }
+                    out[i] = sum * scale
+                }
+            }
+            return got
+        }
+    }
+
+    /// Interleaved frames straight from libsndfile (not yet sanitised); returns the frames read.
+    private func readFrames(_ frames: Int, into buffer: UnsafeMutablePointer<Float>) throws -> Int {
+        let got = sf_readf_float(handle, buffer, sf_count_t(frames))
+        if got < 0 { throw AudioError.unreadable(file: path, reason: String(cString: sf_strerror(handle))) }
+        if sf_error(handle) != 0 && got == 0 {
+            throw AudioError.unreadable(file: path, reason: String(cString: sf_strerror(handle)))
+        }
+        return Int(got)
     }
 }
 

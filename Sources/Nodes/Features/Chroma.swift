@@ -104,10 +104,19 @@ struct TuningEstimator {
     mutating func push(_ spectrum: UnsafeBufferPointer<Float>) {
         let n = spectrum.count
         guard n >= 3, lowBin < highBin else { return }
-        var peak: Float = 0
-        for v in spectrum { peak = max(peak, v) }
+        // Four running maxima (max is exact in any order), so the loop is not one long chain.
+        var peaks: (Float, Float, Float, Float) = (0, 0, 0, 0)
+        var k = 0
+        while k + 4 <= n {
+            peaks.0 = max(peaks.0, spectrum[k]); peaks.1 = max(peaks.1, spectrum[k + 1])
+            peaks.2 = max(peaks.2, spectrum[k + 2]); peaks.3 = max(peaks.3, spectrum[k + 3])
+            k += 4
+        }
+        while k < n { peaks.0 = max(peaks.0, spectrum[k]); k += 1 }
+        let peak = max(max(peaks.0, peaks.1), max(peaks.2, peaks.3))
         let ref = 0.1 * peak
-        for k in 0..<n { thresholded[k] = spectrum[k] > ref ? spectrum[k] : 0 }
+        // Only the bins the peak search below reads: lowBin - 1 ... highBin.
+        for k in max(0, lowBin - 1)..<min(n, highBin + 1) { thresholded[k] = spectrum[k] > ref ? spectrum[k] : 0 }
         for k in lowBin..<min(highBin, n) {
             // util.localmax with edge padding: strictly above the left neighbour, not below the right.
             let x = thresholded[k]

@@ -73,14 +73,6 @@ final class RealFFT {
     func transform() {
         fftwf_execute_dft_r2c(plan, input, output)
     }
-
-    /// |X_k|² for k in 0...size/2, after `transform()`.
-    func power(into out: UnsafeMutablePointer<Float>) {
-        for k in 0..<bins {
-            let c = output[k]
-            out[k] = c.0 * c.0 + c.1 * c.1
-        }
-    }
 }
 
 /// Linear (non-circular) autocorrelation of fixed-length frames through FFTW.

@@ -36,7 +36,8 @@ public struct FeatureExtractor {
 
     /// Spans up to this many samples are decoded once and kept in memory for both passes (64 MB of
     /// mono float32: 12 minutes at 22.05 kHz, 5.8 at 48 kHz); decoding — MP3 especially — was a fifth
-    /// of the extraction's time. Longer spans are decoded twice, streamed, so memory stays bounded.
+    /// of the extraction's time, and is overlapped with pass 1 (`DecodedSpan`). Longer spans are
+    /// decoded twice, streamed, so memory stays bounded.
     public static let decodeOnceLimit = 16 << 20
 
     /// `progress(done, total)` is called as frames are analysed (two passes, so total = 2 · frames).
@@ -51,28 +52,13 @@ public struct FeatureExtractor {
                 try SignalWindow(file: file, span: span)
             }
         }
-        let samples = try FeatureExtractor.decode(file: file, span: span)
+        // Decoded on a second thread while pass 1 analyses what is already there (wall time only:
+        // the same work, the same samples); the thread is done with `file` before this returns.
+        let decoded = DecodedSpan(file: file, span: span)
+        defer { decoded.waitUntilFinished() }
         return try extract(sampleRate: file.sampleRate, spanStart: span.start, spanEnd: span.end, progress: progress) {
-            var position = 0
-            return SignalWindow(spanStart: span.start, spanEnd: span.end) { count in
-                let end = min(samples.count, position + count)
-                defer { position = end }
-                return Array(samples[position..<end])
-            }
+            SignalWindow(spanStart: span.start, spanEnd: span.end, decoded: decoded)
         }
-    }
-
-    /// The span's mono mix, read in blocks (a file shorter than its header says ends early).
-    static func decode(file: AudioFile, span: AudioSpan) throws -> [Float] {
-        try file.seek(toFrame: span.start)
-        var samples: [Float] = []
-        samples.reserveCapacity(span.count)
-        while samples.count < span.count {
-            let block = try file.readMono(frames: min(1 << 16, span.count - samples.count))
-            if block.isEmpty { break }
-            samples.append(contentsOf: block)
-        }
-        return samples
     }
 
     /// The extraction proper; `makeSignal` opens a fresh stream over the span for each pass.
@@ -116,8 +102,9 @@ public struct FeatureExtractor {
 
         try stft.run(signal: makeSignal(), spanStart: spanStart) { i, frame in
             rms.append(descriptors.rms(frame.samples))
-            centroid.append(descriptors.centroid(frame.magnitude))
-            rolloff.append(descriptors.rolloff(frame.magnitude))
+            let (c, r) = descriptors.centroidAndRolloff(frame.magnitude)
+            centroid.append(c)
+            rolloff.append(r)
             flatness.append(descriptors.flatness(frame.power))
             mel.withUnsafeMutableBufferPointer { outputMel.apply(frame.power, into: $0.baseAddress! + i * outputMel.count) }
             melScratch.withUnsafeMutableBufferPointer { m in

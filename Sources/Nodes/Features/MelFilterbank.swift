@@ -9,8 +9,17 @@ struct MelFilterbank {
         var weights: [Float]
     }
 
+    /// Eight neighbouring bands over the union of their bins: `weights[8·j + b]` is band b's weight
+    /// of bin `firstBin + j`, zero outside its triangle.
+    struct Group {
+        var firstBin: Int
+        var binCount: Int
+        var weights: [Float]
+    }
+
     let bands: [Band]
     var count: Int { bands.count }
+    let groups: [Group]
 
     init(sampleRate: Int, nFft: Int, bands count: Int) {
         let bins = nFft / 2 + 1
@@ -34,16 +43,36 @@ struct MelFilterbank {
             result.append(Band(firstBin: first, weights: last >= first ? Array(weights[first...last]) : []))
         }
         bands = result
+        groups = Swift.stride(from: 0, to: count, by: 8).map { first in
+            let members = result[first..<min(count, first + 8)].filter { !$0.weights.isEmpty }
+            let lo = members.map(\.firstBin).min() ?? 0
+            let hi = members.map { $0.firstBin + $0.weights.count }.max() ?? 0
+            var weights = [Float](repeating: 0, count: 8 * max(0, hi - lo))
+            for b in 0..<min(8, count - first) {
+                let band = result[first + b]
+                for (j, w) in band.weights.enumerated() { weights[8 * (band.firstBin - lo + j) + b] = w }
+            }
+            return Group(firstBin: lo, binCount: max(0, hi - lo), weights: weights)
+        }
     }
 
     /// Band energies of a power spectrum.
+    ///
+    /// Eight bands at a time, one vector lane each, so the additions of different bands overlap
+    /// instead of each band waiting on its own chain. Each band still adds its terms in bin order,
+    /// the bins outside its triangle adding exact zeros (power is finite and ≥ 0), so the sums are
+    /// the same bits as one band after another.
     func apply(_ power: UnsafeBufferPointer<Float>, into out: UnsafeMutablePointer<Float>) {
-        for (m, band) in bands.enumerated() {
-            var sum: Float = 0
-            band.weights.withUnsafeBufferPointer { w in
-                for j in 0..<w.count { sum += w[j] * power[band.firstBin + j] }
+        let p = power.baseAddress!
+        for (g, group) in groups.enumerated() {
+            var sum = SIMD8<Float>(repeating: 0)
+            group.weights.withUnsafeBytes { raw in
+                let w = raw.baseAddress!
+                for j in 0..<group.binCount {
+                    sum += w.loadUnaligned(fromByteOffset: 32 * j, as: SIMD8<Float>.self) * SIMD8(repeating: p[group.firstBin + j])
+                }
             }
-            out[m] = sum
+            for b in 0..<min(8, count - 8 * g) { out[8 * g + b] = sum[b] }
         }
     }
 

@@ -4,11 +4,42 @@ import Foundation
 /// interpolate linearly between order statistics).
 enum Statistics {
     /// Median of `values` (reordered in place). 0 for an empty array.
+    /// Leaves `values` reordered. Selection (quickselect), not a full sort: the onset envelope takes
+    /// the median of 128 bands every frame, and sorting them was a few per cent of the extraction.
     static func median(_ values: inout [Float]) -> Float {
         let n = values.count
         guard n > 0 else { return 0 }
-        values.sort()
-        return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2])
+        return values.withUnsafeMutableBufferPointer { v in
+            let upper = select(n / 2, in: v)
+            guard n % 2 == 0 else { return upper }
+            // After the selection everything before n / 2 is ≤ the upper middle: its maximum is the
+            // lower middle.
+            var lower = v[0]
+            for i in 1..<(n / 2) where v[i] > lower { lower = v[i] }
+            return 0.5 * (lower + upper)
+        }
+    }
+
+    /// The value of rank `k` (what `sorted()[k]` would hold), leaving it at index `k` with nothing
+    /// larger before it and nothing smaller after it. Values must not be NaN.
+    static func select(_ k: Int, in v: UnsafeMutableBufferPointer<Float>) -> Float {
+        var lo = 0, hi = v.count - 1
+        while lo < hi {
+            // Median-of-three pivot, then a Hoare partition.
+            let mid = lo + (hi - lo) / 2
+            if v[mid] < v[lo] { v.swapAt(mid, lo) }
+            if v[hi] < v[lo] { v.swapAt(hi, lo) }
+            if v[hi] < v[mid] { v.swapAt(hi, mid) }
+            let pivot = v[mid]
+            var i = lo, j = hi
+            while i <= j {
+                while v[i] < pivot { i += 1 }
+                while pivot < v[j] { j -= 1 }
+                if i <= j { v.swapAt(i, j); i += 1; j -= 1 }
+            }
+            if k <= j { hi = j } else if k >= i { lo = i } else { break }
+        }
+        return v[k]
     }
 
     /// numpy `percentile(x, q)` with the default linear method, for several `q` at once.

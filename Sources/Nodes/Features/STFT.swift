@@ -1,3 +1,4 @@
+import CFeatureKernels
 import Foundation
 
 /// One analysed video frame: the raw samples around the frame centre and their spectrum.
@@ -26,8 +27,9 @@ final class VideoRateSTFT {
     private let window: [Float]
     private let fft: RealFFT
     private var samples: [Float]
-    private var power: [Float]
-    private var magnitude: [Float]
+    // Raw buffers, filled by CFeatureKernels' vectorised power/magnitude loop.
+    private let power: UnsafeMutablePointer<Float>
+    private let magnitude: UnsafeMutablePointer<Float>
 
     init(nFft: Int, sampleRate: Int, fps: Int, spanSamples: Int) {
         self.nFft = nFft
@@ -38,8 +40,15 @@ final class VideoRateSTFT {
         window = (0..<nFft).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(nFft))) }
         fft = RealFFT(size: nFft)
         samples = [Float](repeating: 0, count: nFft)
-        power = [Float](repeating: 0, count: nFft / 2 + 1)
-        magnitude = [Float](repeating: 0, count: nFft / 2 + 1)
+        power = .allocate(capacity: nFft / 2 + 1)
+        power.initialize(repeating: 0, count: nFft / 2 + 1)
+        magnitude = .allocate(capacity: nFft / 2 + 1)
+        magnitude.initialize(repeating: 0, count: nFft / 2 + 1)
+    }
+
+    deinit {
+        power.deallocate()
+        magnitude.deallocate()
     }
 
     /// The centre sample of frame `i`, relative to the span start.
@@ -56,19 +65,14 @@ final class VideoRateSTFT {
                 for j in 0..<nFft { fft.input[j] = s[j] * window[j] }
             }
             fft.transform()
-            power.withUnsafeMutableBufferPointer { fft.power(into: $0.baseAddress!) }
-            for k in 0..<bins {
-                // Only absurd input (float files with values near Float.max) overflows; keep the
-                // downstream math finite rather than propagating Inf/NaN.
-                if !power[k].isFinite { power[k] = 0 }
-                magnitude[k] = power[k].squareRoot()
+            // Only absurd input (float files with values near Float.max) overflows; the power is
+            // then zeroed, keeping the downstream math finite rather than propagating Inf/NaN.
+            fft.output.withMemoryRebound(to: Float.self, capacity: 2 * bins) {
+                fk_power_spectrum($0, bins, power, magnitude)
             }
             try samples.withUnsafeBufferPointer { s in
-                try power.withUnsafeBufferPointer { p in
-                    try magnitude.withUnsafeBufferPointer { m in
-                        try body(i, SpectralFrame(samples: s, power: p, magnitude: m))
-                    }
-                }
+                try body(i, SpectralFrame(samples: s, power: UnsafeBufferPointer(start: power, count: bins),
+                                          magnitude: UnsafeBufferPointer(start: magnitude, count: bins)))
             }
         }
     }

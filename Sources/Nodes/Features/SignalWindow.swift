@@ -13,6 +13,9 @@ final class SignalWindow {
     private var buffer: [Float] = []
     /// Absolute index of the next sample the reader will return.
     private var readPosition: Int
+    private var decoded: DecodedSpan?
+    /// Samples of `decoded` known to be there, so the decoder's lock is only taken when needed.
+    private var decodedCount = 0
 
     /// `read(k)` returns up to `k` next mono samples of the span (starting at `span.start`).
     init(spanStart: Int, spanEnd: Int, blockSize: Int = 1 << 16, read: @escaping (Int) throws -> [Float]) {
@@ -22,6 +25,13 @@ final class SignalWindow {
         self.blockSize = blockSize
         bufferStart = spanStart
         readPosition = spanStart
+    }
+
+    /// A window over a span decoded in memory (`samples[0]` is sample `spanStart`; fewer than the
+    /// span's samples read as a file that ended early): read in place, waiting for the decoder.
+    convenience init(spanStart: Int, spanEnd: Int, decoded: DecodedSpan) {
+        self.init(spanStart: spanStart, spanEnd: spanEnd) { _ in [] }
+        self.decoded = decoded
     }
 
     convenience init(file: AudioFile, span: AudioSpan) throws {
@@ -36,6 +46,12 @@ final class SignalWindow {
         let lo = max(start, spanStart)
         let hi = min(start + count, spanEnd)
         guard lo < hi else { return }
+        if let decoded {
+            if decodedCount < hi - spanStart { decodedCount = try decoded.wait(for: hi - spanStart) }
+            let available = min(hi, spanStart + decodedCount)
+            if lo < available { (out + (lo - start)).update(from: decoded.samples + (lo - spanStart), count: available - lo) }
+            return
+        }
         try fill(through: hi)
         discard(before: lo)
         let available = min(hi, bufferStart + buffer.count)
