@@ -36,8 +36,7 @@ public struct FeatureExtractor {
 
     /// Spans up to this many samples are decoded once and kept in memory for both passes (64 MB of
     /// mono float32: 12 minutes at 22.05 kHz, 5.8 at 48 kHz); decoding — MP3 especially — was a fifth
-    /// of the extraction's time, and is overlapped with pass 1 (`DecodedSpan`). Longer spans are
-    /// decoded twice, streamed, so memory stays bounded.
+    /// of the extraction's time. Longer spans are decoded twice, streamed, so memory stays bounded.
     public static let decodeOnceLimit = 16 << 20
 
     /// `progress(done, total)` is called as frames are analysed (two passes, so total = 2 · frames).
@@ -52,13 +51,26 @@ public struct FeatureExtractor {
                 try SignalWindow(file: file, span: span)
             }
         }
-        // Decoded on a second thread while pass 1 analyses what is already there (wall time only:
-        // the same work, the same samples); the thread is done with `file` before this returns.
-        let decoded = DecodedSpan(file: file, span: span)
-        defer { decoded.waitUntilFinished() }
+        let samples = try FeatureExtractor.decode(file: file, span: span)
         return try extract(sampleRate: file.sampleRate, spanStart: span.start, spanEnd: span.end, progress: progress) {
-            SignalWindow(spanStart: span.start, spanEnd: span.end, decoded: decoded)
+            SignalWindow(spanStart: span.start, spanEnd: span.end, samples: samples)
         }
+    }
+
+    /// The span's mono mix, read in blocks (a file shorter than its header says ends early).
+    static func decode(file: AudioFile, span: AudioSpan) throws -> [Float] {
+        try file.seek(toFrame: span.start)
+        var samples = [Float](repeating: 0, count: span.count)
+        var filled = 0
+        try samples.withUnsafeMutableBufferPointer { out in
+            while filled < span.count {
+                let got = try file.readMono(frames: min(1 << 16, span.count - filled), into: out.baseAddress! + filled)
+                if got == 0 { break }
+                filled += got
+            }
+        }
+        samples.removeLast(span.count - filled)
+        return samples
     }
 
     /// The extraction proper; `makeSignal` opens a fresh stream over the span for each pass.

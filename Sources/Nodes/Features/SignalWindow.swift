@@ -13,9 +13,8 @@ final class SignalWindow {
     private var buffer: [Float] = []
     /// Absolute index of the next sample the reader will return.
     private var readPosition: Int
-    private var decoded: DecodedSpan?
-    /// Samples of `decoded` known to be there, so the decoder's lock is only taken when needed.
-    private var decodedCount = 0
+    /// The buffer is shared with the caller's whole-span array: dropping from it would copy it.
+    private var keepsAll = false
 
     /// `read(k)` returns up to `k` next mono samples of the span (starting at `span.start`).
     init(spanStart: Int, spanEnd: Int, blockSize: Int = 1 << 16, read: @escaping (Int) throws -> [Float]) {
@@ -27,11 +26,13 @@ final class SignalWindow {
         readPosition = spanStart
     }
 
-    /// A window over a span decoded in memory (`samples[0]` is sample `spanStart`; fewer than the
-    /// span's samples read as a file that ended early): read in place, waiting for the decoder.
-    convenience init(spanStart: Int, spanEnd: Int, decoded: DecodedSpan) {
+    /// A window over samples already in memory (`samples[0]` is sample `spanStart`; fewer than the
+    /// span's samples read as a file that ended early): nothing is copied or dropped.
+    convenience init(spanStart: Int, spanEnd: Int, samples: [Float]) {
         self.init(spanStart: spanStart, spanEnd: spanEnd) { _ in [] }
-        self.decoded = decoded
+        buffer = samples
+        readPosition = spanEnd
+        keepsAll = true
     }
 
     convenience init(file: AudioFile, span: AudioSpan) throws {
@@ -46,12 +47,6 @@ final class SignalWindow {
         let lo = max(start, spanStart)
         let hi = min(start + count, spanEnd)
         guard lo < hi else { return }
-        if let decoded {
-            if decodedCount < hi - spanStart { decodedCount = try decoded.wait(for: hi - spanStart) }
-            let available = min(hi, spanStart + decodedCount)
-            if lo < available { (out + (lo - start)).update(from: decoded.samples + (lo - spanStart), count: available - lo) }
-            return
-        }
         try fill(through: hi)
         discard(before: lo)
         let available = min(hi, bufferStart + buffer.count)
@@ -78,7 +73,7 @@ final class SignalWindow {
     private func discard(before position: Int) {
         // Drop in large chunks only, so the cost of shifting the buffer stays amortised.
         let drop = position - bufferStart
-        if drop >= blockSize && drop <= buffer.count {
+        if !keepsAll && drop >= blockSize && drop <= buffer.count {
             buffer.removeFirst(drop)
             bufferStart = position
         }
