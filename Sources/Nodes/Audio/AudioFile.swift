@@ -10,14 +10,20 @@ public final class AudioFile {
     /// Length in sample frames (one frame = one sample per channel).
     public let frameCount: Int
     private var handle: OpaquePointer?
+    /// The file's bytes for libsndfile; kept alive as long as `handle`.
+    private let source: BufferedAudioSource
     /// Scratch for `readMono`'s interleaved frames.
     private var interleaved: [Float] = []
 
     public init(path: String) throws {
         self.path = path
         guard FileManager.default.fileExists(atPath: path) else { throw AudioError.missing(file: path) }
+        guard let source = BufferedAudioSource(path: path) else {
+            throw AudioError.unreadable(file: path, reason: String(cString: strerror(errno)))
+        }
+        self.source = source
         var info = SF_INFO()
-        guard let h = sf_open(path, Int32(SFM_READ), &info) else {
+        guard let h = source.openSoundFile(info: &info) else {
             let reason = String(cString: sf_strerror(nil))
             throw AudioError.unreadable(file: path, reason: reason)
         }
