@@ -38,6 +38,8 @@ public struct FeatureExtractor {
     /// mono float32: 12 minutes at 22.05 kHz, 5.8 at 48 kHz); decoding — MP3 especially — was a fifth
     /// of the extraction's time. Longer spans are decoded twice, streamed, so memory stays bounded.
     public static let decodeOnceLimit = 16 << 20
+    /// Pass 1's 128 analysis bands per frame are kept for pass 2 up to this many floats (16 MB).
+    static let keptBandsLimit = 4 << 20
 
     /// `progress(done, total)` is called as frames are analysed (two passes, so total = 2 · frames).
     public func extract(file: AudioFile, span: AudioSpan, progress: ((Int, Int) -> Void)? = nil) throws -> Safetensors {
@@ -86,11 +88,20 @@ public struct FeatureExtractor {
             ? analysisMel : MelFilterbank(sampleRate: sampleRate, nFft: nFft, bands: config.melBands)
         var melScratch = [Float](repeating: 0, count: FeatureExtractor.analysisMelBands)
 
-        // Pass 1: whole-track statistics.
+        // Pass 1: whole-track statistics. The analysis bands are kept for pass 2 (512 bytes a
+        // frame, up to `keptBandsLimit`: 4.5 MB for a 5-minute track at 30 fps), else computed
+        // again there; the values are the same either way.
         var maxMelPower: Float = 0
         var tuning = TuningEstimator(sampleRate: sampleRate, nFft: nFft)
+        let bandCount = FeatureExtractor.analysisMelBands
+        var keptBands = [Float](repeating: 0, count: n * bandCount <= FeatureExtractor.keptBandsLimit ? n * bandCount : 0)
         try stft.run(signal: makeSignal(), spanStart: spanStart) { i, frame in
             melScratch.withUnsafeMutableBufferPointer { analysisMel.apply(frame.power, into: $0.baseAddress!) }
+            if !keptBands.isEmpty {
+                keptBands.withUnsafeMutableBufferPointer { kept in
+                    melScratch.withUnsafeBufferPointer { (kept.baseAddress! + i * bandCount).update(from: $0.baseAddress!, count: bandCount) }
+                }
+            }
             for v in melScratch { maxMelPower = max(maxMelPower, v) }
             tuning.push(frame.power)
             progress?(i + 1, 2 * n)
@@ -120,7 +131,11 @@ public struct FeatureExtractor {
             flatness.append(descriptors.flatness(frame.power))
             mel.withUnsafeMutableBufferPointer { outputMel.apply(frame.power, into: $0.baseAddress! + i * outputMel.count) }
             melScratch.withUnsafeMutableBufferPointer { m in
-                analysisMel.apply(frame.power, into: m.baseAddress!)
+                if keptBands.isEmpty {
+                    analysisMel.apply(frame.power, into: m.baseAddress!)
+                } else {
+                    keptBands.withUnsafeBufferPointer { m.baseAddress!.update(from: $0.baseAddress! + i * bandCount, count: bandCount) }
+                }
                 for b in 0..<m.count { m[b] = db.apply(m[b]) }
             }
             melScratch.withUnsafeBufferPointer { m in
