@@ -18,10 +18,7 @@ public final class AudioFile {
     public init(path: String) throws {
         self.path = path
         guard FileManager.default.fileExists(atPath: path) else { throw AudioError.missing(file: path) }
-        guard let source = BufferedAudioSource(path: path) else {
-            throw AudioError.unreadable(file: path, reason: String(cString: strerror(errno)))
-        }
-        self.source = source
+        source = try BufferedAudioSource(path: path)
         var info = SF_INFO()
         guard let h = source.openSoundFile(info: &info) else {
             let reason = String(cString: sf_strerror(nil))

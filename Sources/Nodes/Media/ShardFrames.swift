@@ -23,8 +23,14 @@ public struct ShardFrames {
             let last = group.max()! - shard * perShard
             for offset in 0...last {
                 let index = shard * perShard + offset
-                let present = wanted.contains(index) ? try reader.next().map { found[index] = $0 } != nil : try reader.skip()
-                guard present else { throw MediaError.invalid(file: paths[shard], reason: "shard ends before frame \(index)") }
+                // Frames before a wanted one are decoded (the codec needs them) but not converted.
+                if wanted.contains(index) {
+                    found[index] = try reader.next()
+                    if found[index] != nil { continue }
+                } else if try reader.skip() {
+                    continue
+                }
+                throw MediaError.invalid(file: paths[shard], reason: "shard ends before frame \(index)")
             }
         }
         return indices.map { found[$0]! }

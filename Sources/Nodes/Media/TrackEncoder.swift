@@ -33,10 +33,10 @@ public final class TrackEncoder {
         // 4:4:4 and lossless (CRF 0) exist only in x264's High 4:4:4 Predictive profile: `high`
         // (a ceiling) asks for it there.
         var profile = video.profile
-        let needs444Profile = pixelFormat == AV_PIX_FMT_YUV444P ? "yuv444p" : video.crf == 0 ? "lossless (crf 0)" : nil
-        if let needs444Profile, let asked = profile {
+        let high444Only = pixelFormat == AV_PIX_FMT_YUV444P ? "yuv444p" : video.crf == 0 ? "lossless (crf 0)" : nil
+        if let high444Only, let asked = profile {
             guard asked == "high" else {
-                throw MediaError.invalid(file: path, reason: "H.264 profile \(asked) cannot carry \(needs444Profile) (use profile high)")
+                throw MediaError.invalid(file: path, reason: "H.264 profile \(asked) cannot carry \(high444Only) (use profile high)")
             }
             profile = "high444"
         }
