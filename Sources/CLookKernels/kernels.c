@@ -1,11 +1,14 @@
 // The CPPN's element-wise kernels, compiled for SSE2 (the x86-64 baseline every machine has)
 // and for AVX2, chosen at run time. Swift compiles for the baseline only, which left the
 // activations at half the width the CPU offers; here the same code runs 8 lanes wide.
-// No FMA anywhere (and contraction is off), so both paths, and the Swift code they replace,
-// round identically: the frames' bytes do not depend on the CPU.
+// No FMA in the activations (and contraction is off), so both paths, and the Swift code they
+// replace, round identically. The CPPN frame kernel (cppn_body.h) uses FMA for its products,
+// explicitly, and a correctly rounded fmaf on the SSE2 path: the frames' bytes do not depend on
+// the CPU. The AVX2 path needs AVX2 and FMA (every x86-64 CPU since 2013 has both).
 #pragma clang fp contract(off)
 
 #include "CLookKernels.h"
+#include <math.h>
 #include <string.h>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -18,6 +21,15 @@
 #define INV_PI (1.0f / PI_F)
 
 // ---- SSE2, 4 lanes ----
+// a·b + c rounded once, lane by lane: fmaf is correctly rounded with or without an FMA unit,
+// so this path gives the AVX2 + FMA path's bits (slowly: it is for CPUs older than 2013).
+static inline __m128 fma_sse2(__m128 a, __m128 b, __m128 c) {
+    float x[4], y[4], z[4];
+    _mm_storeu_ps(x, a); _mm_storeu_ps(y, b); _mm_storeu_ps(z, c);
+    for (int i = 0; i < 4; i++) z[i] = fmaf(x[i], y[i], z[i]);
+    return _mm_loadu_ps(z);
+}
+
 #define V __m128
 #define W 4
 #define SFX sse2
@@ -36,6 +48,11 @@
 #define EXPBITS(shifted) _mm_castsi128_ps(_mm_slli_epi32(_mm_add_epi32(_mm_castps_si128(shifted), \
                              _mm_set1_epi32((int)(127u - MAGICBITS))), 23))
 #include "kernels_body.h"
+#define FUSED_TARGET
+#define FMA(a, b, c) fma_sse2((a), (b), (c))
+#include "cppn_body.h"
+#undef FUSED_TARGET
+#undef FMA
 #undef V
 #undef W
 #undef SFX
@@ -53,7 +70,7 @@
 #undef XOR_SIGN
 #undef EXPBITS
 
-// ---- AVX2, 8 lanes (avx2 only, never fma) ----
+// ---- AVX2, 8 lanes (the element-wise kernels avx2 only; the frame kernel avx2 + fma) ----
 #define V __m256
 #define W 8
 #define SFX avx2
@@ -72,11 +89,14 @@
 #define EXPBITS(shifted) _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_castps_si256(shifted), \
                              _mm256_set1_epi32((int)(127u - MAGICBITS))), 23))
 #include "kernels_body.h"
+#define FUSED_TARGET __attribute__((target("avx2,fma")))
+#define FMA(a, b, c) _mm256_fmadd_ps((a), (b), (c))
+#include "cppn_body.h"
 
 static int forced_sse2 = 0;
 
 int look_kernels_avx2(void) {
-    return !forced_sse2 && __builtin_cpu_supports("avx2");
+    return !forced_sse2 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 
 void look_kernels_force_sse2(int on) { forced_sse2 = on; }
@@ -92,6 +112,10 @@ void look_sin_affine(float *out, const float *coords, size_t rows, const float *
 }
 void look_sigmoid_bytes(const float *v, const float *bias, size_t pixels, uint8_t *out) {
     DISPATCH(look_sigmoid_bytes_, v, bias, pixels, out);
+}
+void look_cppn_frame(const look_cppn_net *net, const float *coords, size_t stride, size_t pixels, uint8_t *rgb,
+                     float *scratch) {
+    DISPATCH(look_cppn_frame_, net, coords, stride, pixels, rgb, scratch);
 }
 #else
 #error "CLookKernels: x86-64 only for now (add a NEON path for arm64)"

@@ -98,13 +98,17 @@ TARGET static void CAT(look_sin_affine_, SFX)(float *out, const float *coords, s
     }
 }
 
-TARGET static inline void CAT(sigmoid_block, SFX)(const float *v, const float *bias, uint8_t *out) {
-    // e = exp(-v) = exp2(clamp(-v · log2 e, -126, 127)); y = 1 / (1 + e)
-    V x = bias ? ADD(LOAD(v), LOAD(bias)) : LOAD(v);
+// round(255 · sigmoid(x)) + MAGIC: the byte is the low bits of the result.
+TARGET static inline V CAT(vsigmoid255, SFX)(V x) {
+    // e = exp(-x) = exp2(clamp(-x · log2 e, -126, 127)); y = 1 / (1 + e)
     V neg = NEG(x);  // exactly -x, as Swift negation
     V e = CAT(vexp2, SFX)(MAX(MIN(MUL(neg, SET1(1.442695041f)), SET1(127.0f)), SET1(-126.0f)));
     V y = DIV(SET1(1.0f), ADD(SET1(1.0f), e));
-    y = ADD(MAX(MIN(MUL(y, SET1(255.0f)), SET1(255.0f)), SET1(0.0f)), SET1(MAGIC));
+    return ADD(MAX(MIN(MUL(y, SET1(255.0f)), SET1(255.0f)), SET1(0.0f)), SET1(MAGIC));
+}
+
+TARGET static inline void CAT(sigmoid_block, SFX)(const float *v, const float *bias, uint8_t *out) {
+    V y = CAT(vsigmoid255, SFX)(bias ? ADD(LOAD(v), LOAD(bias)) : LOAD(v));
     float f[W];
     STORE(f, y);
     for (int i = 0; i < W; i++) { uint32_t b; memcpy(&b, &f[i], 4); out[i] = (uint8_t)b; }

@@ -133,10 +133,11 @@ final class LookSupportTests: XCTestCase {
         let count = 4000
         let xs = (0..<count).map { Float($0 - count / 2) * 0.013 }   // [-26, 26]
         var s = xs, c = Activation.cos.preBias(xs), g = xs, t = xs
-        Activation.sin.apply(&s, rows: 1, width: count)
-        Activation.cos.apply(&c, rows: 1, width: count)
-        Activation.gaussian.apply(&g, rows: 1, width: count)
-        Activation.tanh.apply(&t, rows: 1, width: count)
+        let zero = [Float](repeating: 0, count: count)
+        FastMath.sin(&s, zero, count)
+        FastMath.sin(&c, zero, count)
+        FastMath.gaussian(&g, zero, count)
+        FastMath.tanh(&t, zero, count)
         for i in 0..<count {
             let x = xs[i]
             worstSin = max(worstSin, abs(s[i] - Foundation.sin(x)))

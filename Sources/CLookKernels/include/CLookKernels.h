@@ -6,7 +6,7 @@
 
 /// The CPPN's element-wise kernels (see Sources/Nodes/Look/Activations.swift for the maths).
 /// Each runs 8 lanes wide with AVX2 when the CPU has it and 4 wide with SSE2 otherwise; both
-/// paths perform the same IEEE operations in the same order (no FMA), so they give the same bits.
+/// paths perform the same IEEE operations in the same order, so they give the same bits.
 
 /// x[p*width + j] = sin(x[p*width + j] + bias[j]) for p in 0..<rows. For these three and for
 /// look_sigmoid_bytes, bias may be NULL: x already holds the biased values.
@@ -20,7 +20,34 @@ void look_tanh(float *x, size_t rows, const float *bias, size_t width);
 void look_sin_affine(float *out, const float *coords, size_t rows, const float *weights, const float *bias, size_t width);
 /// out[p*3 + c] = round(255 * sigmoid(v[p*3 + c] + bias[c])) for p in 0..<pixels
 void look_sigmoid_bytes(const float *v, const float *bias, size_t pixels, uint8_t *out);
-/// 1 when the AVX2 path is in use (for benchmarks and reports).
+/// Pixels per tile of look_cppn_frame: coordinates are padded to a multiple of it.
+#define LOOK_CPPN_TILE 48
+
+/// Hidden-layer activations of look_cppn_frame (cos is sin with the bias shifted by π/2).
+enum { LOOK_ACT_SIN = 0, LOOK_ACT_GAUSSIAN = 1, LOOK_ACT_TANH = 2, LOOK_ACT_NONE = 3 };
+
+/// One frame's CPPN (Sources/Nodes/Look/CPPN.swift). Matrices are row-major [inputs × outputs].
+typedef struct {
+    size_t hidden;                 ///< H
+    size_t layers;                 ///< the first layer plus layers - 1 hidden layers
+    const float *first_weights;    ///< [3 × H]: x, y, r (camera folded in)
+    const float *first_bias;       ///< [H] (latent folded in)
+    const float *weights;          ///< (layers - 1) × [H × H], hidden layers 1, 2, …
+    const float *biases;           ///< (layers - 1) × [H], the pre-biases (cos: shifted by π/2)
+    const int *activations;        ///< (layers - 1) LOOK_ACT_* values
+    const float *out_weight;       ///< [H × 3]
+    const float *out_bias;         ///< [3]
+} look_cppn_net;
+
+/// rgb[3p + c] for p in 0..<pixels: the network at coordinates (x, y, r) = (coords[p],
+/// coords[stride + p], coords[2·stride + p]); stride ≥ pixels rounded up to LOOK_CPPN_TILE, the
+/// padding readable. Layer by layer: v = bias + Σ_k w[k]·a[k], one FMA per k in ascending k, then
+/// the activation (FastMath's definitions); bytes as look_sigmoid_bytes. `scratch` holds
+/// (2·H + 3) · LOOK_CPPN_TILE floats.
+void look_cppn_frame(const look_cppn_net *net, const float *coords, size_t stride, size_t pixels, uint8_t *rgb,
+                     float *scratch);
+
+/// 1 when the AVX2 (+ FMA for the frame kernel) path is in use (for benchmarks and reports).
 int look_kernels_avx2(void);
 /// Forces the SSE2 path (on = 1), so tests can check both paths give the same bits.
 void look_kernels_force_sse2(int on);

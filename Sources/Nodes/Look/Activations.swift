@@ -19,13 +19,12 @@ public enum Activation: String, CaseIterable, Sendable {
         self == .cos ? bias.map { $0 + .pi / 2 } : bias
     }
 
-    /// `x[i] = f(x[i])` for the rows·width values of a block whose (pre-)bias is already added,
-    /// by the C kernels (CLookKernels: AVX2 or SSE2, bit-identical to `FastMath` below).
-    func apply(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+    /// The frame kernel's code for this activation (CLookKernels' LOOK_ACT_*).
+    var kernelKind: Int32 {
         switch self {
-        case .sin, .cos: look_sin(x, rows, nil, width)
-        case .gaussian: look_gaussian(x, rows, nil, width)
-        case .tanh: look_tanh(x, rows, nil, width)
+        case .sin, .cos: Int32(LOOK_ACT_SIN)
+        case .gaussian: Int32(LOOK_ACT_GAUSSIAN)
+        case .tanh: Int32(LOOK_ACT_TANH)
         }
     }
 }

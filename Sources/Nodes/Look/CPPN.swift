@@ -1,5 +1,4 @@
 import CLookKernels
-import COpenBLAS
 import Foundation
 
 /// A compositional pattern-producing network: a per-pixel MLP from (x, y, r) to RGB.
@@ -10,15 +9,17 @@ import Foundation
 /// downstream sine/cosine — small latent moves morph the pattern, large ones change it.
 /// Hidden layers cycle sin, cos, gaussian, tanh; the output is a sigmoid per channel.
 ///
-/// The matrix work is `cblas_sgemm` over blocks of ~4096 pixels (large enough for the BLAS
-/// kernel to run at speed, small enough for the activations to stay in L2). OpenBLAS is set
-/// to one thread: parallelism comes from the scheduler rendering several shards, and a
-/// fixed thread count keeps the floating-point summation order, hence the bytes, fixed.
+/// The whole frame is one call into `look_cppn_frame` (CLookKernels/cppn_body.h), which takes
+/// tiles of 48 pixels through every layer inside L1 with each product's bias, FMAs and
+/// activation fused in registers: 1.6× the frames per second of OpenBLAS sgemm followed by
+/// the activations (see BENCHMARKS.md). One thread per frame: parallelism comes from the
+/// scheduler rendering several shards, and the summation order, hence the bytes, is fixed.
 public struct CPPN: FrameGenerator {
     /// Bump when frames for the same inputs change.
-    public static let version = 2
+    public static let version = 3
 
     let weights: CPPNWeights
+    let packed: PackedHiddenLayers
     private let coordinates = CoordinateCache()
 
     public var hidden: Int { weights.hidden }
@@ -51,7 +52,7 @@ public struct CPPN: FrameGenerator {
             weights = CPPNWeights(hidden: config.hidden, layers: config.layers, latentDim: latentDim,
                                   seed: UInt64(bitPattern: Int64(config.seed)))
         }
-        openblas_set_num_threads(1)
+        packed = PackedHiddenLayers(weights)
     }
 
     /// The weights as a style file (safetensors with the architecture in its metadata).
@@ -69,107 +70,90 @@ public struct CPPN: FrameGenerator {
         let h = weights.hidden
         let pixels = width * height
         let coords = coordinates.coordinates(width: width, height: height)
+        let (firstWeights, firstBias) = firstLayer(latent: latent, zoom: zoom, rotation: rotation)
 
-        // Per-frame first layer: camera-folded coordinate weights and latent bias.
-        let z = zoom.isFinite && zoom > 1e-3 ? zoom : 1
-        let angle = rotation.isFinite ? rotation : 0
-        let c = Foundation.cos(angle) / z, s = Foundation.sin(angle) / z
-        var firstWeights = [Float](repeating: 0, count: 3 * h)
-        var firstBias = weights.biases[0]
-        for j in 0..<h {
-            let wx = weights.coord[j], wy = weights.coord[h + j], wr = weights.coord[2 * h + j]
-            // x' = c·x + s·y, y' = -s·x + c·y, r' = r/zoom
-            firstWeights[j] = c * wx - s * wy
-            firstWeights[h + j] = s * wx + c * wy
-            firstWeights[2 * h + j] = wr / z
-        }
-        for (d, value) in latent.enumerated() {
-            let v = value.isFinite ? value : 0
-            for j in 0..<h { firstBias[j] += v * weights.latent[d * h + j] }
-        }
-
-        let preBiases = weights.biases.enumerated().map { layer, bias in
-            layer == 0 ? bias : Activation.cycle[layer % Activation.cycle.count].preBias(bias)
-        }
         var image = RGBImage(width: width, height: height)
-        let block = CPPN.blockPixels
-        let a = UnsafeMutablePointer<Float>.allocate(capacity: block * h)
-        let b = UnsafeMutablePointer<Float>.allocate(capacity: block * h)
-        let o = UnsafeMutablePointer<Float>.allocate(capacity: block * 3)
-        defer { a.deallocate(); b.deallocate(); o.deallocate() }
-
-        coords.withUnsafeBufferPointer { coordBuffer in
-            image.pixels.withUnsafeMutableBufferPointer { out in
-                var start = 0
-                while start < pixels {
-                    let count = min(block, pixels - start)
-                    var current = a, next = b
-                    // First layer fused with its sine: a K=3 product is memory traffic, not math,
-                    // and writing it out for sgemm would cost more than computing it in place.
-                    firstWeights.withUnsafeBufferPointer { w in
-                        firstBias.withUnsafeBufferPointer { b in
-                            look_sin_affine(current, coordBuffer.baseAddress! + start * 3, count, w.baseAddress!, b.baseAddress!, h)
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: (2 * h + 3) * Int(LOOK_CPPN_TILE))
+        defer { scratch.deallocate() }
+        let net = packed
+        firstWeights.withUnsafeBufferPointer { fw in
+            firstBias.withUnsafeBufferPointer { fb in
+                net.weights.withUnsafeBufferPointer { hw in
+                    net.biases.withUnsafeBufferPointer { hb in
+                        net.activations.withUnsafeBufferPointer { kinds in
+                            weights.outWeight.withUnsafeBufferPointer { ow in
+                                weights.outBias.withUnsafeBufferPointer { ob in
+                                    var layout = look_cppn_net(
+                                        hidden: h, layers: weights.layers, first_weights: fw.baseAddress, first_bias: fb.baseAddress,
+                                        weights: hw.baseAddress, biases: hb.baseAddress, activations: kinds.baseAddress,
+                                        out_weight: ow.baseAddress, out_bias: ob.baseAddress)
+                                    coords.values.withUnsafeBufferPointer { c in
+                                        image.pixels.withUnsafeMutableBufferPointer { out in
+                                            look_cppn_frame(&layout, c.baseAddress, coords.stride, pixels, out.baseAddress, scratch)
+                                        }
+                                    }
+                                }
+                            }
                         }
                     }
-                    // Each product lands on rows pre-filled with the layer's bias (sgemm with beta = 1):
-                    // bias + Σ rounds exactly like Σ + bias, and it saves OpenBLAS's pass zeroing C
-                    // and the activations' bias loads.
-                    for layer in 1..<weights.layers {
-                        Self.fillRows(next, rows: count, with: preBiases[layer])
-                        Self.gemm(current, weights.weights[layer], next, rows: count, inner: h, cols: h, accumulate: true)
-                        Activation.cycle[layer % Activation.cycle.count].apply(next, rows: count, width: h)
-                        swap(&current, &next)
-                    }
-                    Self.fillRows(o, rows: count, with: weights.outBias)
-                    Self.gemm(current, weights.outWeight, o, rows: count, inner: h, cols: 3, accumulate: true)
-                    look_sigmoid_bytes(o, nil, count, out.baseAddress! + start * 3)
-                    start += count
                 }
             }
         }
         return image
     }
 
-    static let blockPixels = 4096
-
-    /// C[rows × cols] = A[rows × inner] · B[inner × cols] (+ C when `accumulate`), all row-major.
-    @inline(__always)
-    static func gemm(_ a: UnsafePointer<Float>, _ b: [Float], _ c: UnsafeMutablePointer<Float>, rows: Int, inner: Int, cols: Int,
-                     accumulate: Bool = false) {
-        b.withUnsafeBufferPointer { bp in
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(cols), Int32(inner),
-                        1, a, Int32(inner), bp.baseAddress!, Int32(cols), accumulate ? 1 : 0, c, Int32(cols))
+    /// The frame's first layer: coordinate weights [3 × H] with the camera folded in, and the
+    /// bias with the latent folded in.
+    func firstLayer(latent: ArraySlice<Float>, zoom: Float, rotation: Float) -> (weights: [Float], bias: [Float]) {
+        let h = weights.hidden
+        let z = zoom.isFinite && zoom > 1e-3 ? zoom : 1
+        let angle = rotation.isFinite ? rotation : 0
+        let c = Foundation.cos(angle) / z, s = Foundation.sin(angle) / z
+        var first = [Float](repeating: 0, count: 3 * h)
+        var bias = weights.biases[0]
+        for j in 0..<h {
+            let wx = weights.coord[j], wy = weights.coord[h + j], wr = weights.coord[2 * h + j]
+            // x' = c·x + s·y, y' = -s·x + c·y, r' = r/zoom
+            first[j] = c * wx - s * wy
+            first[h + j] = s * wx + c * wy
+            first[2 * h + j] = wr / z
         }
-    }
-
-    @inline(__always)
-    static func gemm(_ a: UnsafeMutablePointer<Float>, _ b: [Float], _ c: UnsafeMutablePointer<Float>, rows: Int, inner: Int, cols: Int,
-                     accumulate: Bool = false) {
-        gemm(UnsafePointer(a), b, c, rows: rows, inner: inner, cols: cols, accumulate: accumulate)
-    }
-
-    /// Copies `row` into each of `rows` consecutive rows of `x`, doubling the filled part with
-    /// each copy (a few large copies instead of one small copy per row).
-    static func fillRows(_ x: UnsafeMutablePointer<Float>, rows: Int, with row: [Float]) {
-        guard rows > 0 else { return }
-        let width = row.count
-        row.withUnsafeBufferPointer { x.update(from: $0.baseAddress!, count: width) }
-        var filled = 1
-        while filled < rows {
-            let n = min(filled, rows - filled)
-            (x + filled * width).update(from: x, count: n * width)
-            filled += n
+        for (d, value) in latent.enumerated() {
+            let v = value.isFinite ? value : 0
+            for j in 0..<h { bias[j] += v * weights.latent[d * h + j] }
         }
+        return (first, bias)
     }
 }
 
-/// The (x, y, r) matrix per frame size, computed once and shared by every frame (and every
-/// copy of the CPPN, across threads).
-final class CoordinateCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var cache: [Int: [Float]] = [:]
+/// The hidden layers as the frame kernel reads them, built once per CPPN: weights and
+/// pre-biases of layers 1, 2, … back to back, and each layer's activation.
+struct PackedHiddenLayers: Sendable {
+    let weights: [Float]
+    let biases: [Float]
+    let activations: [Int32]
 
-    func coordinates(width: Int, height: Int) -> [Float] {
+    init(_ w: CPPNWeights) {
+        let hidden = 1..<w.layers
+        weights = hidden.flatMap { w.weights[$0] }
+        biases = hidden.flatMap { Activation.cycle[$0 % Activation.cycle.count].preBias(w.biases[$0]) }
+        activations = hidden.map { Activation.cycle[$0 % Activation.cycle.count].kernelKind }
+    }
+}
+
+/// The (x, y, r) coordinates per frame size, planar (all x, then all y, then all r), each plane
+/// padded with zeros to a whole number of the frame kernel's tiles; computed once and shared by
+/// every frame (and every copy of the CPPN, across threads).
+final class CoordinateCache: @unchecked Sendable {
+    struct Planes: Sendable {
+        let values: [Float]
+        let stride: Int
+    }
+
+    private let lock = NSLock()
+    private var cache: [Int: Planes] = [:]
+
+    func coordinates(width: Int, height: Int) -> Planes {
         let key = width << 32 | height
         lock.lock()
         defer { lock.unlock() }
@@ -180,20 +164,22 @@ final class CoordinateCache: @unchecked Sendable {
         return c
     }
 
-    static func make(width: Int, height: Int) -> [Float] {
+    static func make(width: Int, height: Int) -> Planes {
         let longer = Float(max(width, height))
-        var c = [Float](repeating: 0, count: width * height * 3)
+        let tile = Int(LOOK_CPPN_TILE)
+        let stride = (width * height + tile - 1) / tile * tile
+        var c = [Float](repeating: 0, count: 3 * stride)
         for row in 0..<height {
             // Pixel centres; y grows upwards like a plot.
             let y = -(2 * (Float(row) + 0.5) - Float(height)) / longer * .pi
             for col in 0..<width {
                 let x = (2 * (Float(col) + 0.5) - Float(width)) / longer * .pi
-                let i = (row * width + col) * 3
+                let i = row * width + col
                 c[i] = x
-                c[i + 1] = y
-                c[i + 2] = (x * x + y * y).squareRoot()
+                c[stride + i] = y
+                c[2 * stride + i] = (x * x + y * y).squareRoot()
             }
         }
-        return c
+        return Planes(values: c, stride: stride)
     }
 }

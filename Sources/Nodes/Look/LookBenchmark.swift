@@ -2,11 +2,12 @@ import COpenBLAS
 import Foundation
 
 /// Issue 5's look benchmark, in one process:
-/// - `sgemm`: OpenBLAS alone on exactly the matrix products one CPPN frame makes (pixel blocks
-///   of `CPPN.blockPixels` × H·H per hidden layer, × H·3 for the output), i.e. the ceiling;
-/// - `render`: the CPPN rendering whole frames, its sgemm FLOPs divided by its wall time, so
-///   render/sgemm is the share of a frame spent in the matrix products (the rest is the fused
-///   first layer, activations and the byte conversion);
+/// - `sgemm`: OpenBLAS alone on the matrix products of one CPPN frame (blocks of
+///   `referenceBlock` pixels × H·H per hidden layer, × H·3 for the output: the shapes at which
+///   OpenBLAS runs fastest), the reference;
+/// - `render`: the CPPN rendering whole frames (its own fused kernel: products, activations,
+///   first layer and bytes), the same FLOPs divided by its wall time, so render/sgemm compares
+///   a whole frame with the products alone as OpenBLAS computes them;
 /// - `shards`: two shards (CPPN + shard writer, as a `frames:` node does) one after the other
 ///   on one thread, then on two threads at once: how the scheduler's `-j2` scales.
 public struct LookBenchmark: Sendable {
@@ -24,7 +25,7 @@ public struct LookBenchmark: Sendable {
 
     /// The sgemm shapes of one frame as (rows, inner, cols, times): full blocks and the tail block.
     public var shapes: [(rows: Int, inner: Int, cols: Int, times: Int)] {
-        let h = generator.hidden, pixels = width * height, block = CPPN.blockPixels
+        let h = generator.hidden, pixels = width * height, block = Self.referenceBlock
         var blocks = [(block, pixels / block)]
         if pixels % block > 0 { blocks.append((pixels % block, 1)) }
         return blocks.filter { $0.1 > 0 }.flatMap { rows, n in
@@ -41,7 +42,7 @@ public struct LookBenchmark: Sendable {
     /// (beta 0), or C += A·B (`accumulate`, beta 1, which the CPPN uses to add its biases).
     public func sgemmSeconds(frames: Int, accumulate: Bool = false) -> Double {
         openblas_set_num_threads(1)
-        let h = generator.hidden, block = CPPN.blockPixels
+        let h = generator.hidden, block = Self.referenceBlock
         var rng = SeededRandom(seed: 5, stream: 1)
         let a = (0..<(block * h)).map { _ in rng.nextGaussian() }
         let b = (0..<(h * h)).map { _ in rng.nextGaussian() * 0.1 }
@@ -52,7 +53,7 @@ public struct LookBenchmark: Sendable {
                 for _ in 0..<frames {
                     for shape in shapes {
                         for _ in 0..<shape.times {
-                            CPPN.gemm(ap.baseAddress!, b, cp.baseAddress!, rows: shape.rows, inner: shape.inner, cols: shape.cols,
+                            Self.gemm(ap.baseAddress!, b, cp.baseAddress!, rows: shape.rows, inner: shape.inner, cols: shape.cols,
                                       accumulate: accumulate)
                         }
                     }
@@ -60,6 +61,19 @@ public struct LookBenchmark: Sendable {
             }
         }
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    /// Pixels per sgemm call: large enough for OpenBLAS to run at speed, small enough for the
+    /// operands to stay in L2 (the block size the CPPN used when it rendered through sgemm).
+    static let referenceBlock = 4096
+
+    /// C[rows × cols] = A[rows × inner] · B[inner × cols] (+ C when `accumulate`), all row-major.
+    static func gemm(_ a: UnsafePointer<Float>, _ b: [Float], _ c: UnsafeMutablePointer<Float>, rows: Int, inner: Int, cols: Int,
+                     accumulate: Bool) {
+        b.withUnsafeBufferPointer { bp in
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(cols), Int32(inner),
+                        1, a, Int32(inner), bp.baseAddress!, Int32(cols), accumulate ? 1 : 0, c, Int32(cols))
+        }
     }
 
     /// Seconds to render `frames` frames (different latents, camera moving).

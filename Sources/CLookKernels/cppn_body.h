@@ -1,0 +1,109 @@
+// The CPPN frame kernel, included twice by kernels.c after kernels_body.h (same macros, plus
+// FUSED_TARGET and FMA): once for SSE2 with a correctly rounded scalar fmaf per lane, once for
+// AVX2 + FMA. Both make the same IEEE operations in the same order, so they give the same bits.
+//
+// Why by hand and not OpenBLAS (which `ntsbuild bench look` still measures as the reference):
+// a CPPN layer is a K = H, N = H product (H ≈ 32) followed by an activation, one layer after the
+// other. sgemm packs both operands on every call and writes a block of 4096 rows out to L2/L3,
+// where the activation reads it back; here a tile of LOOK_CPPN_TILE pixels goes through every
+// layer inside L1, and the weights are read in place. No library on the machine fuses an element-wise epilogue
+// into a product. A side effect: the summation order is ours (bias, then k = 0, 1, …, one FMA
+// each), so a frame's bytes no longer depend on which kernel OpenBLAS picks for the CPU.
+//
+// Layout inside a tile is channel-major (`a[k * TILE + p]`): pixels run along the vector lanes,
+// so every activation, the first layer and the 3-channel output are plain vector loops.
+
+#define CAT_(a, b) a##b
+#define CAT(a, b) CAT_(a, b)
+#define CPPN_NV 2   /* vectors of pixels per register block */
+
+// out[c][p] = bias[c] + Σ_k w[k][c] · in[k][p] for the MC channels from c0 and the CPPN_NV·W
+// pixels from p. With MC = 4: 8 accumulators (as many FMAs as the two FMA units keep in
+// flight), 2 input vectors and a broadcast weight, no spills; MC is a constant after inlining.
+#define CPPN_BLOCK(MC)                                                                                          \
+FUSED_TARGET static inline __attribute__((always_inline)) void CAT(cppn_block##MC##_, SFX)(                    \
+    const float *in, float *out, size_t inputs, size_t outputs, const float *w, const float *bias, size_t c0,   \
+    size_t p) {                                                                                                 \
+    V s[MC][CPPN_NV];                                                                                           \
+    for (int i = 0; i < MC; i++) s[i][0] = s[i][1] = SET1(bias[c0 + i]);                                       \
+    const float *a = in + p, *wk = w + c0;                                                                      \
+    for (size_t k = 0; k < inputs; k++, a += LOOK_CPPN_TILE, wk += outputs) {                                   \
+        V a0 = LOAD(a), a1 = LOAD(a + W);                                                                       \
+        for (int i = 0; i < MC; i++) {                                                                          \
+            V x = SET1(wk[i]);                                                                                  \
+            s[i][0] = FMA(x, a0, s[i][0]);                                                                      \
+            s[i][1] = FMA(x, a1, s[i][1]);                                                                      \
+        }                                                                                                       \
+    }                                                                                                           \
+    for (int i = 0; i < MC; i++) {                                                                              \
+        float *o = out + (c0 + i) * LOOK_CPPN_TILE + p;                                                         \
+        STORE(o, s[i][0]);                                                                                      \
+        STORE(o + W, s[i][1]);                                                                                  \
+    }                                                                                                           \
+}
+CPPN_BLOCK(4)
+CPPN_BLOCK(3)
+CPPN_BLOCK(1)
+#undef CPPN_BLOCK
+
+// One layer over the tile: the products, then the activation over the tile's outputs (still in
+// L1; a separate pass keeps the product loop's registers free for accumulators).
+FUSED_TARGET static void CAT(cppn_layer_, SFX)(const float *in, float *out, size_t inputs, size_t outputs,
+                                               const float *w, const float *bias, int kind) {
+    size_t c = 0;
+    for (; c + 4 <= outputs; c += 4)
+        for (size_t p = 0; p < LOOK_CPPN_TILE; p += CPPN_NV * W) CAT(cppn_block4_, SFX)(in, out, inputs, outputs, w, bias, c, p);
+    for (; c + 3 <= outputs; c += 3)
+        for (size_t p = 0; p < LOOK_CPPN_TILE; p += CPPN_NV * W) CAT(cppn_block3_, SFX)(in, out, inputs, outputs, w, bias, c, p);
+    for (; c < outputs; c++)
+        for (size_t p = 0; p < LOOK_CPPN_TILE; p += CPPN_NV * W) CAT(cppn_block1_, SFX)(in, out, inputs, outputs, w, bias, c, p);
+    switch (kind) {
+    case LOOK_ACT_SIN: CAT(look_sin_, SFX)(out, outputs, NULL, LOOK_CPPN_TILE); break;
+    case LOOK_ACT_GAUSSIAN: CAT(look_gaussian_, SFX)(out, outputs, NULL, LOOK_CPPN_TILE); break;
+    case LOOK_ACT_TANH: CAT(look_tanh_, SFX)(out, outputs, NULL, LOOK_CPPN_TILE); break;
+    default: break;  /* LOOK_ACT_NONE: the output layer, whose sigmoid comes with the bytes */
+    }
+}
+
+// First layer, K = 3: sin(((x·wx + y·wy) + r·wr) + bias), the order of FastMath.sinAffine.
+FUSED_TARGET static void CAT(cppn_first_, SFX)(const float *xs, const float *ys, const float *rs, float *out,
+                                              size_t hidden, const float *w, const float *bias) {
+    for (size_t c = 0; c < hidden; c++) {
+        V wx = SET1(w[c]), wy = SET1(w[hidden + c]), wr = SET1(w[2 * hidden + c]), b = SET1(bias[c]);
+        float *o = out + c * LOOK_CPPN_TILE;
+        for (size_t p = 0; p < LOOK_CPPN_TILE; p += W) {
+            V v = ADD(ADD(MUL(LOAD(xs + p), wx), MUL(LOAD(ys + p), wy)), MUL(LOAD(rs + p), wr));
+            STORE(o + p, CAT(vsin, SFX)(ADD(v, b)));
+        }
+    }
+}
+
+FUSED_TARGET static void CAT(look_cppn_frame_, SFX)(const look_cppn_net *net, const float *coords, size_t stride,
+                                                    size_t pixels, uint8_t *rgb, float *scratch) {
+    const size_t H = net->hidden;
+    float *a = scratch, *b = scratch + H * LOOK_CPPN_TILE;
+    float *o = b + H * LOOK_CPPN_TILE;           /* 3 × TILE: output pre-activations, then magic-shifted bytes */
+    for (size_t start = 0; start < pixels; start += LOOK_CPPN_TILE) {
+        CAT(cppn_first_, SFX)(coords + start, coords + stride + start, coords + 2 * stride + start, a, H,
+                             net->first_weights, net->first_bias);
+        float *current = a, *next = b;
+        for (size_t l = 0; l + 1 < net->layers; l++) {
+            CAT(cppn_layer_, SFX)(current, next, H, H, net->weights + l * H * H, net->biases + l * H, net->activations[l]);
+            float *t = current; current = next; next = t;
+        }
+        CAT(cppn_layer_, SFX)(current, o, H, 3, net->out_weight, net->out_bias, LOOK_ACT_NONE);
+        for (size_t p = 0; p < 3 * LOOK_CPPN_TILE; p += W) STORE(o + p, CAT(vsigmoid255, SFX)(LOAD(o + p)));
+        size_t n = pixels - start < LOOK_CPPN_TILE ? pixels - start : LOOK_CPPN_TILE;
+        uint8_t *dst = rgb + start * 3;
+        for (size_t p = 0; p < n; p++)
+            for (size_t ch = 0; ch < 3; ch++) {
+                uint32_t bits;
+                memcpy(&bits, o + ch * LOOK_CPPN_TILE + p, 4);
+                dst[p * 3 + ch] = (uint8_t)bits;
+            }
+    }
+}
+
+#undef CPPN_NV
+#undef CAT
+#undef CAT_
