@@ -6,10 +6,14 @@
 // a CPPN layer is a K = H, N = H product (H ≈ 32) followed by an activation, one layer after the
 // other. sgemm packs both operands on every call and writes a block of 4096 rows out to L2/L3,
 // where the activation reads it back; here a tile of LOOK_CPPN_TILE pixels goes through every
-// layer inside L1, and the weights are read in place. No library on the machine fuses an element-wise epilogue
-// into a product. A side effect: the summation order is ours (bias, then k = 0, 1, …, one FMA
-// each), so a frame's bytes no longer depend on which kernel OpenBLAS picks for the CPU.
+// layer inside L1 and the weights are packed once per CPPN (look_cppn_pack_weights). No library
+// on the machine fuses an element-wise epilogue into a product. A side effect: the summation
+// order is ours (bias, then k = 0, 1, …, one FMA each), so a frame's bytes no longer depend on
+// which kernel OpenBLAS picks for the CPU.
 //
+// LOOK_CPPN_TILE = 16 pixels (one register block wide): the same speed as 48 or 96 at H = 32
+// within this VM's noise, and at H = 256 (a 64 KB tile instead of 192 KB) 71 against 61 GFLOP/s
+// for 48 — medians of four interleaved rounds of `bench look`.
 // Layout inside a tile is channel-major (`a[k * TILE + p]`): pixels run along the vector lanes,
 // so every activation, the first layer and the 3-channel output are plain vector loops.
 
@@ -18,16 +22,15 @@
 #define CPPN_NV 2   /* vectors of pixels per register block */
 
 // out[c][p] = bias[c] + Σ_k w[k][c] · in[k][p] for the MC channels from c0 and the CPPN_NV·W
-// pixels from p. With MC = 4: 8 accumulators (as many FMAs as the two FMA units keep in
+// pixels from p; the block's weights are packed (look_cppn_pack_weights), read front to back. With MC = 4: 8 accumulators (as many FMAs as the two FMA units keep in
 // flight), 2 input vectors and a broadcast weight, no spills; MC is a constant after inlining.
 #define CPPN_BLOCK(MC)                                                                                          \
 FUSED_TARGET static inline __attribute__((always_inline)) void CAT(cppn_block##MC##_, SFX)(                    \
-    const float *in, float *out, size_t inputs, size_t outputs, const float *w, const float *bias, size_t c0,   \
-    size_t p) {                                                                                                 \
+    const float *in, float *out, size_t inputs, const float *w, const float *bias, size_t c0, size_t p) {      \
     V s[MC][CPPN_NV];                                                                                           \
     for (int i = 0; i < MC; i++) s[i][0] = s[i][1] = SET1(bias[c0 + i]);                                       \
-    const float *a = in + p, *wk = w + c0;                                                                      \
-    for (size_t k = 0; k < inputs; k++, a += LOOK_CPPN_TILE, wk += outputs) {                                   \
+    const float *a = in + p, *wk = w + c0 * inputs;  /* packed: this block's weights, [inputs × MC] */         \
+    for (size_t k = 0; k < inputs; k++, a += LOOK_CPPN_TILE, wk += MC) {                                        \
         V a0 = LOAD(a), a1 = LOAD(a + W);                                                                       \
         for (int i = 0; i < MC; i++) {                                                                          \
             V x = SET1(wk[i]);                                                                                  \
@@ -50,13 +53,14 @@ CPPN_BLOCK(1)
 // L1; a separate pass keeps the product loop's registers free for accumulators).
 FUSED_TARGET static void CAT(cppn_layer_, SFX)(const float *in, float *out, size_t inputs, size_t outputs,
                                                const float *w, const float *bias, int kind) {
-    size_t c = 0;
-    for (; c + 4 <= outputs; c += 4)
-        for (size_t p = 0; p < LOOK_CPPN_TILE; p += CPPN_NV * W) CAT(cppn_block4_, SFX)(in, out, inputs, outputs, w, bias, c, p);
-    for (; c + 3 <= outputs; c += 3)
-        for (size_t p = 0; p < LOOK_CPPN_TILE; p += CPPN_NV * W) CAT(cppn_block3_, SFX)(in, out, inputs, outputs, w, bias, c, p);
-    for (; c < outputs; c++)
-        for (size_t p = 0; p < LOOK_CPPN_TILE; p += CPPN_NV * W) CAT(cppn_block1_, SFX)(in, out, inputs, outputs, w, bias, c, p);
+    for (size_t c = 0, mc; c < outputs; c += mc) {
+        mc = cppn_block_channels(outputs - c);
+        for (size_t p = 0; p < LOOK_CPPN_TILE; p += CPPN_NV * W) {
+            if (mc == 4) CAT(cppn_block4_, SFX)(in, out, inputs, w, bias, c, p);
+            else if (mc == 3) CAT(cppn_block3_, SFX)(in, out, inputs, w, bias, c, p);
+            else CAT(cppn_block1_, SFX)(in, out, inputs, w, bias, c, p);
+        }
+    }
     switch (kind) {
     case LOOK_ACT_SIN: CAT(look_sin_, SFX)(out, outputs, NULL, LOOK_CPPN_TILE); break;
     case LOOK_ACT_GAUSSIAN: CAT(look_gaussian_, SFX)(out, outputs, NULL, LOOK_CPPN_TILE); break;

@@ -20,6 +20,10 @@
 #define PI_F 0x1.921fb4p+1f
 #define INV_PI (1.0f / PI_F)
 
+// The frame kernel's output channels go in blocks of 4, then one block of 3 if that many are
+// left, then one at a time; each block's weights are packed as [inputs × channels].
+static inline size_t cppn_block_channels(size_t left) { return left >= 4 ? 4 : left == 3 ? 3 : 1; }
+
 // ---- SSE2, 4 lanes ----
 // a·b + c rounded once, lane by lane: fmaf is correctly rounded with or without an FMA unit,
 // so this path gives the AVX2 + FMA path's bits (slowly: it is for CPUs older than 2013).
@@ -113,6 +117,14 @@ void look_sin_affine(float *out, const float *coords, size_t rows, const float *
 void look_sigmoid_bytes(const float *v, const float *bias, size_t pixels, uint8_t *out) {
     DISPATCH(look_sigmoid_bytes_, v, bias, pixels, out);
 }
+void look_cppn_pack_weights(const float *w, size_t inputs, size_t outputs, float *packed) {
+    for (size_t c = 0, mc; c < outputs; c += mc) {
+        mc = cppn_block_channels(outputs - c);
+        for (size_t k = 0; k < inputs; k++)
+            for (size_t i = 0; i < mc; i++) *packed++ = w[k * outputs + c + i];
+    }
+}
+
 void look_cppn_frame(const look_cppn_net *net, const float *coords, size_t stride, size_t pixels, uint8_t *rgb,
                      float *scratch) {
     DISPATCH(look_cppn_frame_, net, coords, stride, pixels, rgb, scratch);

@@ -21,23 +21,27 @@ void look_sin_affine(float *out, const float *coords, size_t rows, const float *
 /// out[p*3 + c] = round(255 * sigmoid(v[p*3 + c] + bias[c])) for p in 0..<pixels
 void look_sigmoid_bytes(const float *v, const float *bias, size_t pixels, uint8_t *out);
 /// Pixels per tile of look_cppn_frame: coordinates are padded to a multiple of it.
-#define LOOK_CPPN_TILE 48
+#define LOOK_CPPN_TILE 16
 
 /// Hidden-layer activations of look_cppn_frame (cos is sin with the bias shifted by π/2).
 enum { LOOK_ACT_SIN = 0, LOOK_ACT_GAUSSIAN = 1, LOOK_ACT_TANH = 2, LOOK_ACT_NONE = 3 };
 
-/// One frame's CPPN (Sources/Nodes/Look/CPPN.swift). Matrices are row-major [inputs × outputs].
+/// One frame's CPPN (Sources/Nodes/Look/CPPN.swift).
 typedef struct {
     size_t hidden;                 ///< H
     size_t layers;                 ///< the first layer plus layers - 1 hidden layers
     const float *first_weights;    ///< [3 × H]: x, y, r (camera folded in)
     const float *first_bias;       ///< [H] (latent folded in)
-    const float *weights;          ///< (layers - 1) × [H × H], hidden layers 1, 2, …
+    const float *weights;          ///< (layers - 1) × [H × H], hidden layers 1, 2, …, each packed by look_cppn_pack_weights
     const float *biases;           ///< (layers - 1) × [H], the pre-biases (cos: shifted by π/2)
     const int *activations;        ///< (layers - 1) LOOK_ACT_* values
-    const float *out_weight;       ///< [H × 3]
+    const float *out_weight;       ///< [H × 3] (already in packed order: one block of 3)
     const float *out_bias;         ///< [3]
 } look_cppn_net;
+
+/// Rewrites a row-major [inputs × outputs] weight matrix in the order the frame kernel reads it:
+/// per block of output channels, that block's columns for k = 0, 1, … (sequential reads).
+void look_cppn_pack_weights(const float *w, size_t inputs, size_t outputs, float *packed);
 
 /// rgb[3p + c] for p in 0..<pixels: the network at coordinates (x, y, r) = (coords[p],
 /// coords[stride + p], coords[2·stride + p]); stride ≥ pixels rounded up to LOOK_CPPN_TILE, the
