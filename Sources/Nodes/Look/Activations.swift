@@ -13,8 +13,8 @@ public enum Activation: String, CaseIterable, Sendable {
     /// The cycle the hidden layers use, layer i taking `cycle[i % 4]`.
     public static let cycle: [Activation] = [.sin, .cos, .gaussian, .tanh]
 
-    /// The bias a layer's rows are pre-filled with before sgemm adds the product to them:
-    /// the bias itself, or for cos the bias shifted by π/2 (cos v = sin(v + π/2)).
+    /// The bias a layer's sums start from in the frame kernel: the bias itself, or for cos the
+    /// bias shifted by π/2 (cos v = sin(v + π/2)), so one sine kernel serves both.
     func preBias(_ bias: [Float]) -> [Float] {
         self == .cos ? bias.map { $0 + .pi / 2 } : bias
     }
