@@ -94,7 +94,7 @@ final class CPPNFrameKernelTests: XCTestCase {
             var a = [Float](repeating: 0, count: h)
             FastMath.sinAffine(&a, coordinates: xyr, rows: 1, weights: first, bias: firstBias, width: h)
             for layer in 1..<cppn.layers {
-                var next = Array(cppn.packed.biases[(layer - 1) * h..<layer * h])
+                var next = Array(cppn.network.biases[(layer - 1) * h..<layer * h])
                 for c in 0..<h {
                     for k in 0..<h { next[c] = next[c].addingProduct(w.weights[layer][k * h + c], a[k]) }
                 }

@@ -20,7 +20,7 @@ public struct CPPN: FrameGenerator {
     public static let version = 3
 
     let weights: CPPNWeights
-    let packed: PackedHiddenLayers
+    let network: KernelNetwork
     private let coordinates = CoordinateCache()
 
     public var hidden: Int { weights.hidden }
@@ -53,7 +53,7 @@ public struct CPPN: FrameGenerator {
             weights = CPPNWeights(hidden: config.hidden, layers: config.layers, latentDim: latentDim,
                                   seed: UInt64(bitPattern: Int64(config.seed)))
         }
-        packed = PackedHiddenLayers(weights)
+        network = KernelNetwork(weights)
     }
 
     /// The weights as a style file (safetensors with the architecture in its metadata).
@@ -76,26 +76,12 @@ public struct CPPN: FrameGenerator {
         var image = RGBImage(width: width, height: height)
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: (2 * h + 3) * Int(LOOK_CPPN_TILE))
         defer { scratch.deallocate() }
-        let net = packed
         firstWeights.withUnsafeBufferPointer { fw in
             firstBias.withUnsafeBufferPointer { fb in
-                net.weights.withUnsafeBufferPointer { hw in
-                    net.biases.withUnsafeBufferPointer { hb in
-                        net.activations.withUnsafeBufferPointer { kinds in
-                            weights.outWeight.withUnsafeBufferPointer { ow in
-                                weights.outBias.withUnsafeBufferPointer { ob in
-                                    var layout = look_cppn_net(
-                                        hidden: h, layers: weights.layers, first_weights: fw.baseAddress, first_bias: fb.baseAddress,
-                                        weights: hw.baseAddress, biases: hb.baseAddress, activations: kinds.baseAddress,
-                                        out_weight: ow.baseAddress, out_bias: ob.baseAddress)
-                                    coords.values.withUnsafeBufferPointer { c in
-                                        image.pixels.withUnsafeMutableBufferPointer { out in
-                                            look_cppn_frame(&layout, c.baseAddress, coords.stride, pixels, out.baseAddress, scratch)
-                                        }
-                                    }
-                                }
-                            }
-                        }
+                var layout = network.layout(firstWeights: fw.baseAddress!, firstBias: fb.baseAddress!)
+                coords.values.withUnsafeBufferPointer { c in
+                    image.pixels.withUnsafeMutableBufferPointer { out in
+                        look_cppn_frame(&layout, c.baseAddress, coords.stride, pixels, out.baseAddress, scratch)
                     }
                 }
             }
@@ -127,23 +113,48 @@ public struct CPPN: FrameGenerator {
     }
 }
 
-/// The hidden layers as the frame kernel reads them, built once per CPPN: weights (in the
-/// kernel's block order) and pre-biases of layers 1, 2, … back to back, and each layer's activation.
-struct PackedHiddenLayers: Sendable {
-    let weights: [Float]
-    let biases: [Float]
-    let activations: [Int32]
+/// The network's per-CPPN constants as the frame kernel reads them, built once: the hidden
+/// layers' weights (in the kernel's block order), pre-biases and activation codes back to back,
+/// and the output layer. Immutable after init; a class so the kernel's pointers stay valid
+/// without copying (shared by every frame and thread).
+final class KernelNetwork: @unchecked Sendable {
+    let hidden: Int
+    let layers: Int
+    let weights: UnsafeMutableBufferPointer<Float>
+    let biases: UnsafeMutableBufferPointer<Float>
+    let activations: UnsafeMutableBufferPointer<Int32>
+    let outWeight: UnsafeMutableBufferPointer<Float>
+    let outBias: UnsafeMutableBufferPointer<Float>
 
     init(_ w: CPPNWeights) {
-        let hidden = 1..<w.layers
-        weights = hidden.flatMap { layer in
-            [Float](unsafeUninitializedCapacity: w.hidden * w.hidden) { packed, count in
-                look_cppn_pack_weights(w.weights[layer], w.hidden, w.hidden, packed.baseAddress)
-                count = w.hidden * w.hidden
-            }
+        hidden = w.hidden
+        layers = w.layers
+        let h = w.hidden, hiddenLayers = 1..<w.layers
+        weights = .allocate(capacity: hiddenLayers.count * h * h)
+        biases = .allocate(capacity: hiddenLayers.count * h)
+        activations = .allocate(capacity: hiddenLayers.count)
+        for (i, layer) in hiddenLayers.enumerated() {
+            let activation = Activation.cycle[layer % Activation.cycle.count]
+            look_cppn_pack_weights(w.weights[layer], h, h, weights.baseAddress! + i * h * h)
+            _ = UnsafeMutableBufferPointer(rebasing: biases[(i * h)..<((i + 1) * h)]).initialize(from: activation.preBias(w.biases[layer]))
+            activations[i] = activation.kernelKind
         }
-        biases = hidden.flatMap { Activation.cycle[$0 % Activation.cycle.count].preBias(w.biases[$0]) }
-        activations = hidden.map { Activation.cycle[$0 % Activation.cycle.count].kernelKind }
+        outWeight = .allocate(capacity: w.outWeight.count)  // [H × 3] is already the packed order
+        _ = outWeight.initialize(from: w.outWeight)
+        outBias = .allocate(capacity: 3)
+        _ = outBias.initialize(from: w.outBias)
+    }
+
+    deinit {
+        [weights, biases, outWeight, outBias].forEach { $0.deallocate() }
+        activations.deallocate()
+    }
+
+    /// The kernel's view of one frame: these constants plus the frame's first layer.
+    func layout(firstWeights: UnsafePointer<Float>, firstBias: UnsafePointer<Float>) -> look_cppn_net {
+        look_cppn_net(hidden: hidden, layers: layers, first_weights: firstWeights, first_bias: firstBias,
+                      weights: weights.baseAddress, biases: biases.baseAddress, activations: activations.baseAddress,
+                      out_weight: outWeight.baseAddress, out_bias: outBias.baseAddress)
     }
 }
 
