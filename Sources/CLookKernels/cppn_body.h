@@ -14,6 +14,7 @@
 // LOOK_CPPN_TILE = 16 pixels (one register block wide): the same speed as 48 or 96 at H = 32
 // within this VM's noise, and at H = 256 (a 64 KB tile instead of 192 KB) 71 against 61 GFLOP/s
 // for 48 — medians of four interleaved rounds of `bench look`.
+//
 // Layout inside a tile is channel-major (`a[k * TILE + p]`): pixels run along the vector lanes,
 // so every activation, the first layer and the 3-channel output are plain vector loops.
 
@@ -22,8 +23,10 @@
 #define CPPN_NV 2   /* vectors of pixels per register block */
 
 // out[c][p] = bias[c] + Σ_k w[k][c] · in[k][p] for the MC channels from c0 and the CPPN_NV·W
-// pixels from p; the block's weights are packed (look_cppn_pack_weights), read front to back. With MC = 4: 8 accumulators (as many FMAs as the two FMA units keep in
-// flight), 2 input vectors and a broadcast weight, no spills; MC is a constant after inlining.
+// pixels from p; the block's weights are packed (look_cppn_pack_weights), read front to back.
+// With MC = 4: 8 accumulators (as many FMAs as the two FMA units keep in flight), 2 input
+// vectors and a broadcast weight, no spills (12 accumulators spilled one register per k and ran
+// at half the speed); MC is a constant after inlining.
 #define CPPN_BLOCK(MC)                                                                                          \
 FUSED_TARGET static inline __attribute__((always_inline)) void CAT(cppn_block##MC##_, SFX)(                    \
     const float *in, float *out, size_t inputs, const float *w, const float *bias, size_t c0, size_t p) {      \
