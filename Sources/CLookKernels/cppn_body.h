@@ -25,8 +25,8 @@
 // out[c][p] = bias[c] + Σ_k w[k][c] · in[k][p] for the MC channels from c0 and the CPPN_NV·W
 // pixels from p; the block's weights are packed (look_cppn_pack_weights), read front to back.
 // With MC = 4: 8 accumulators (as many FMAs as the two FMA units keep in flight), 2 input
-// vectors and a broadcast weight, no spills (12 accumulators spilled one register per k and ran
-// at half the speed); MC is a constant after inlining.
+// vectors and a broadcast weight, no spills (with 12 accumulators clang spilled one of them to
+// the stack on every k, on the loop's critical path); MC is a constant after inlining.
 #define CPPN_BLOCK(MC)                                                                                          \
 FUSED_TARGET static inline __attribute__((always_inline)) void CAT(cppn_block##MC##_, SFX)(                    \
     const float *in, float *out, size_t inputs, const float *w, const float *bias, size_t c0, size_t p) {      \
