@@ -1,6 +1,6 @@
-// The CPPN frame kernel, included twice by kernels.c after kernels_body.h (same macros, plus
-// FUSED_TARGET and FMA): once for SSE2 with a correctly rounded scalar fmaf per lane, once for
-// AVX2 + FMA. Both make the same IEEE operations in the same order, so they give the same bits.
+// The CPPN frame kernel, included twice by kernels.c after kernels_body.h (same macros): once
+// for SSE2 with a correctly rounded scalar fmaf per lane, once for AVX2 + FMA. Both make the
+// same IEEE operations in the same order, so they give the same bits.
 //
 // Why by hand and not OpenBLAS (which `ntsbuild bench look` still measures as the reference):
 // a CPPN layer is a K = H, N = H product (H ≈ 32) followed by an activation, one layer after the
@@ -28,7 +28,7 @@
 // vectors and a broadcast weight, no spills (with 12 accumulators clang spilled one of them to
 // the stack on every k, on the loop's critical path); MC is a constant after inlining.
 #define CPPN_BLOCK(MC)                                                                                          \
-FUSED_TARGET static inline __attribute__((always_inline)) void CAT(cppn_block##MC##_, SFX)(                    \
+TARGET static inline __attribute__((always_inline)) void CAT(cppn_block##MC##_, SFX)(                    \
     const float *in, float *out, size_t inputs, const float *w, const float *bias, size_t c0, size_t p) {      \
     V s[MC][CPPN_NV];                                                                                           \
     for (int i = 0; i < MC; i++) s[i][0] = s[i][1] = SET1(bias[c0 + i]);                                       \
@@ -54,7 +54,7 @@ CPPN_BLOCK(1)
 
 // One layer over the tile: the products, then the activation over the tile's outputs (still in
 // L1; a separate pass keeps the product loop's registers free for accumulators).
-FUSED_TARGET static void CAT(cppn_layer_, SFX)(const float *in, float *out, size_t inputs, size_t outputs,
+TARGET static void CAT(cppn_layer_, SFX)(const float *in, float *out, size_t inputs, size_t outputs,
                                                const float *w, const float *bias, int kind) {
     for (size_t c = 0, mc; c < outputs; c += mc) {
         mc = cppn_block_channels(outputs - c);
@@ -72,20 +72,20 @@ FUSED_TARGET static void CAT(cppn_layer_, SFX)(const float *in, float *out, size
     }
 }
 
-// First layer, K = 3: sin(((x·wx + y·wy) + r·wr) + bias), the order of FastMath.sinAffine.
-FUSED_TARGET static void CAT(cppn_first_, SFX)(const float *xs, const float *ys, const float *rs, float *out,
+// First layer, K = 3: sin(bias + x·wx + y·wy + r·wr), one FMA per term (FastMath.sinAffine).
+TARGET static void CAT(cppn_first_, SFX)(const float *xs, const float *ys, const float *rs, float *out,
                                               size_t hidden, const float *w, const float *bias) {
     for (size_t c = 0; c < hidden; c++) {
         V wx = SET1(w[c]), wy = SET1(w[hidden + c]), wr = SET1(w[2 * hidden + c]), b = SET1(bias[c]);
         float *o = out + c * LOOK_CPPN_TILE;
         for (size_t p = 0; p < LOOK_CPPN_TILE; p += W) {
-            V v = ADD(ADD(MUL(LOAD(xs + p), wx), MUL(LOAD(ys + p), wy)), MUL(LOAD(rs + p), wr));
-            STORE(o + p, CAT(vsin, SFX)(ADD(v, b)));
+            V v = FMA(LOAD(rs + p), wr, FMA(LOAD(ys + p), wy, FMA(LOAD(xs + p), wx, b)));
+            STORE(o + p, CAT(vsin, SFX)(v));
         }
     }
 }
 
-FUSED_TARGET static void CAT(look_cppn_frame_, SFX)(const look_cppn_net *net, const float *coords, size_t stride,
+TARGET static void CAT(look_cppn_frame_, SFX)(const look_cppn_net *net, const float *coords, size_t stride,
                                                     size_t pixels, uint8_t *rgb, float *scratch) {
     const size_t H = net->hidden;
     float *a = scratch, *b = scratch + H * LOOK_CPPN_TILE;

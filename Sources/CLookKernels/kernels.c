@@ -1,10 +1,10 @@
-// The CPPN's element-wise kernels, compiled for SSE2 (the x86-64 baseline every machine has)
-// and for AVX2, chosen at run time. Swift compiles for the baseline only, which left the
+// The CPPN's kernels, compiled for SSE2 (the x86-64 baseline every machine has) and for
+// AVX2 + FMA, chosen at run time. Swift compiles for the baseline only, which left the
 // activations at half the width the CPU offers; here the same code runs 8 lanes wide.
-// No FMA in the activations (and contraction is off), so both paths, and the Swift code they
-// replace, round identically. The CPPN frame kernel (cppn_body.h) uses FMA for its products,
-// explicitly, and a correctly rounded fmaf on the SSE2 path: the frames' bytes do not depend on
-// the CPU. The AVX2 path needs AVX2 and FMA (every x86-64 CPU since 2013 has both).
+// Every fused multiply-add is written out (FMA), contraction is off so the compiler adds none,
+// and the SSE2 path computes each one with a correctly rounded fmaf: both paths, and the Swift
+// `FastMath` reference, round identically, so the frames' bytes do not depend on the CPU. The
+// AVX2 path needs AVX2 and FMA (every x86-64 CPU since 2013 has both).
 #pragma clang fp contract(off)
 
 #include "CLookKernels.h"
@@ -51,11 +51,9 @@ static inline __m128 fma_sse2(__m128 a, __m128 b, __m128 c) {
 #define XOR_SIGN(s, shifted) _mm_xor_ps((s), _mm_castsi128_ps(_mm_slli_epi32(_mm_castps_si128(shifted), 31)))
 #define EXPBITS(shifted) _mm_castsi128_ps(_mm_slli_epi32(_mm_add_epi32(_mm_castps_si128(shifted), \
                              _mm_set1_epi32((int)(127u - MAGICBITS))), 23))
-#include "kernels_body.h"
-#define FUSED_TARGET
 #define FMA(a, b, c) fma_sse2((a), (b), (c))
+#include "kernels_body.h"
 #include "cppn_body.h"
-#undef FUSED_TARGET
 #undef FMA
 #undef V
 #undef W
@@ -74,11 +72,11 @@ static inline __m128 fma_sse2(__m128 a, __m128 b, __m128 c) {
 #undef XOR_SIGN
 #undef EXPBITS
 
-// ---- AVX2, 8 lanes (the element-wise kernels avx2 only; the frame kernel avx2 + fma) ----
+// ---- AVX2 + FMA, 8 lanes ----
 #define V __m256
 #define W 8
 #define SFX avx2
-#define TARGET __attribute__((target("avx2")))
+#define TARGET __attribute__((target("avx2,fma")))
 #define LOAD _mm256_loadu_ps
 #define STORE _mm256_storeu_ps
 #define SET1 _mm256_set1_ps
@@ -92,9 +90,8 @@ static inline __m128 fma_sse2(__m128 a, __m128 b, __m128 c) {
 #define XOR_SIGN(s, shifted) _mm256_xor_ps((s), _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(shifted), 31)))
 #define EXPBITS(shifted) _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_castps_si256(shifted), \
                              _mm256_set1_epi32((int)(127u - MAGICBITS))), 23))
-#include "kernels_body.h"
-#define FUSED_TARGET __attribute__((target("avx2,fma")))
 #define FMA(a, b, c) _mm256_fmadd_ps((a), (b), (c))
+#include "kernels_body.h"
 #include "cppn_body.h"
 
 static int forced_sse2 = 0;

@@ -1,6 +1,7 @@
 // Included twice by kernels.c (no include guard on purpose): once with 4-lane SSE2 macros, once with 8-lane AVX2 macros.
 // Needs: V (vector type), W (lanes), SFX (name suffix), TARGET (function attribute) and the
-// op macros LOAD STORE SET1 ADD SUB MUL DIV MIN MAX and the integer ops SHL31/EXPBITS/XOR.
+// op macros LOAD STORE SET1 ADD SUB MUL DIV MIN MAX FMA (a·b + c, rounded once) and the integer
+// ops XOR_SIGN/EXPBITS.
 // MIN(a, b) is `a < b ? a : b` and MAX(a, b) is `a > b ? a : b`, like FastMath.lower/upper.
 
 #define CAT_(a, b) a##b
@@ -8,14 +9,14 @@
 
 TARGET static inline V CAT(vsin, SFX)(V v) {
     v = MAX(MIN(v, SET1(1000000.0f)), SET1(-1000000.0f));
-    V shifted = ADD(MUL(v, SET1(INV_PI)), SET1(MAGIC));
+    V shifted = FMA(v, SET1(INV_PI), SET1(MAGIC));
     V q = SUB(shifted, SET1(MAGIC));
-    V r = SUB(v, MUL(q, SET1(PI_F)));
+    V r = FMA(NEG(q), SET1(PI_F), v);
     V r2 = MUL(r, r);
     V p = SET1(-1.8363654e-4f);
-    p = ADD(MUL(p, r2), SET1(8.3063252e-3f));
-    p = SUB(MUL(p, r2), SET1(1.6664828e-1f));
-    p = ADD(MUL(p, r2), SET1(9.9999662e-1f));
+    p = FMA(p, r2, SET1(8.3063252e-3f));
+    p = FMA(p, r2, SET1(-1.6664828e-1f));
+    p = FMA(p, r2, SET1(9.9999662e-1f));
     V s = MUL(r, p);
     return XOR_SIGN(s, shifted);
 }
@@ -24,10 +25,10 @@ TARGET static inline V CAT(vexp2, SFX)(V t) {
     V shifted = ADD(t, SET1(MAGIC));
     V f = SUB(t, SUB(shifted, SET1(MAGIC)));
     V p = SET1(9.5701597e-3f);
-    p = ADD(MUL(p, f), SET1(5.5917867e-2f));
-    p = ADD(MUL(p, f), SET1(2.4024743e-1f));
-    p = ADD(MUL(p, f), SET1(6.9312181e-1f));
-    p = ADD(MUL(p, f), SET1(9.9999926e-1f));
+    p = FMA(p, f, SET1(5.5917867e-2f));
+    p = FMA(p, f, SET1(2.4024743e-1f));
+    p = FMA(p, f, SET1(6.9312181e-1f));
+    p = FMA(p, f, SET1(9.9999926e-1f));
     return MUL(p, EXPBITS(shifted));
 }
 
@@ -83,16 +84,16 @@ TARGET static void CAT(look_sin_affine_, SFX)(float *out, const float *coords, s
         float *row = out + p * width;
         size_t j = 0;
         for (; j + W <= width; j += W) {
-            // ((x·wx + y·wy) + r·wr) + bias, the order the Swift loop used.
-            V a = ADD(ADD(MUL(cx, LOAD(wx + j)), MUL(cy, LOAD(wy + j))), MUL(cr, LOAD(wr + j)));
-            STORE(row + j, CAT(vsin, SFX)(ADD(a, LOAD(bias + j))));
+            // bias + x·wx + y·wy + r·wr, one FMA per term in that order (FastMath.sinAffine).
+            V a = FMA(cr, LOAD(wr + j), FMA(cy, LOAD(wy + j), FMA(cx, LOAD(wx + j), LOAD(bias + j))));
+            STORE(row + j, CAT(vsin, SFX)(a));
         }
         if (j < width) {
             float a[W] = {0}, b[W] = {0}, c[W] = {0}, d[W] = {0};
             size_t n = (width - j) * sizeof(float);
             memcpy(a, wx + j, n); memcpy(b, wy + j, n); memcpy(c, wr + j, n); memcpy(d, bias + j, n);
-            V v = ADD(ADD(MUL(cx, LOAD(a)), MUL(cy, LOAD(b))), MUL(cr, LOAD(c)));
-            STORE(a, CAT(vsin, SFX)(ADD(v, LOAD(d))));
+            V v = FMA(cr, LOAD(c), FMA(cy, LOAD(b), FMA(cx, LOAD(a), LOAD(d))));
+            STORE(a, CAT(vsin, SFX)(v));
             memcpy(row + j, a, n);
         }
     }

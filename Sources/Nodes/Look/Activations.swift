@@ -45,27 +45,32 @@ enum FastMath {
     /// x[j] = sin(x[j] + bias[j])
     @inline(__always)
     static func sin(_ x: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>, _ n: Int) {
-        for j in 0..<n {
-            // Clamp so the quotient stays far inside the magic-number range (it also maps NaN to a number).
-            let v = upper(lower(x[j] + bias[j], 1_000_000), -1_000_000)
-            let shifted = v * (1 / Float.pi) + magic
-            let q = shifted - magic
-            // sin(v) = (-1)^q · sin(v - qπ), with v - qπ in [-π/2, π/2].
-            let r = v - q * Float.pi
-            let r2 = r * r
-            // Near-minimax odd polynomial on [-π/2, π/2], max error 6e-7.
-            var p: Float = -1.8363654e-4
-            p = p * r2 + 8.3063252e-3
-            p = p * r2 - 1.6664828e-1
-            p = p * r2 + 9.9999662e-1
-            let s = r * p
-            // The rounded quotient's parity is the lowest mantissa bit of `shifted`.
-            x[j] = Float(bitPattern: s.bitPattern ^ (shifted.bitPattern &<< 31))
-        }
+        for j in 0..<n { x[j] = sin(x[j] + bias[j]) }
     }
 
-    /// out[p*width + j] = sin(x·wx[j] + y·wy[j] + r·wr[j] + bias[j]) for the (x, y, r) of row p;
-    /// `weights` is [3 × width] (the first layer, which always uses sine).
+    /// sin(v). `addingProduct` is a fused multiply-add (one rounding), as the C kernels' FMA.
+    @inline(__always)
+    static func sin(_ value: Float) -> Float {
+        // Clamp so the quotient stays far inside the magic-number range (it also maps NaN to a number).
+        let v = upper(lower(value, 1_000_000), -1_000_000)
+        let shifted = magic.addingProduct(v, 1 / Float.pi)
+        let q = shifted - magic
+        // sin(v) = (-1)^q · sin(v - qπ), with v - qπ in [-π/2, π/2].
+        let r = v.addingProduct(-q, Float.pi)
+        let r2 = r * r
+        // Near-minimax odd polynomial on [-π/2, π/2], max error 6e-7.
+        var p: Float = -1.8363654e-4
+        p = Float(8.3063252e-3).addingProduct(p, r2)
+        p = Float(-1.6664828e-1).addingProduct(p, r2)
+        p = Float(9.9999662e-1).addingProduct(p, r2)
+        let s = r * p
+        // The rounded quotient's parity is the lowest mantissa bit of `shifted`.
+        return Float(bitPattern: s.bitPattern ^ (shifted.bitPattern &<< 31))
+    }
+
+    /// out[p*width + j] = sin(bias[j] + x·wx[j] + y·wy[j] + r·wr[j]) for the (x, y, r) of row p,
+    /// one fused multiply-add per term in that order; `weights` is [3 × width] (the first layer,
+    /// which always uses sine).
     @inline(__always)
     static func sinAffine(_ out: UnsafeMutablePointer<Float>, coordinates: UnsafePointer<Float>, rows: Int,
                           weights: UnsafePointer<Float>, bias: UnsafePointer<Float>, width: Int) {
@@ -73,8 +78,7 @@ enum FastMath {
         for p in 0..<rows {
             let x = coordinates[p * 3], y = coordinates[p * 3 + 1], r = coordinates[p * 3 + 2]
             let row = out + p * width
-            for j in 0..<width { row[j] = x * wx[j] + y * wy[j] + r * wr[j] }
-            sin(row, bias, width)
+            for j in 0..<width { row[j] = sin(bias[j].addingProduct(x, wx[j]).addingProduct(y, wy[j]).addingProduct(r, wr[j])) }
         }
     }
 
@@ -85,10 +89,10 @@ enum FastMath {
         let shifted = t + magic
         let f = t - (shifted - magic)
         var p: Float = 9.5701597e-3
-        p = p * f + 5.5917867e-2
-        p = p * f + 2.4024743e-1
-        p = p * f + 6.9312181e-1
-        p = p * f + 9.9999926e-1
+        p = Float(5.5917867e-2).addingProduct(p, f)
+        p = Float(2.4024743e-1).addingProduct(p, f)
+        p = Float(6.9312181e-1).addingProduct(p, f)
+        p = Float(9.9999926e-1).addingProduct(p, f)
         let scale = Float(bitPattern: (shifted.bitPattern &+ (127 &- magicBits)) &<< 23)
         return p * scale
     }
