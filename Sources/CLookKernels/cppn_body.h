@@ -99,8 +99,11 @@ TARGET static void CAT(look_cppn_frame_, SFX)(const look_cppn_net *net, const fl
             float *t = current; current = next; next = t;
         }
         CAT(cppn_layer_, SFX)(current, o, H, 3, net->out_weight, net->out_bias, LOOK_ACT_NONE);
-        for (size_t p = 0; p < 3 * LOOK_CPPN_TILE; p += W) STORE(o + p, CAT(vsigmoid255, SFX)(LOAD(o + p)));
         size_t n = pixels - start < LOOK_CPPN_TILE ? pixels - start : LOOK_CPPN_TILE;
+        if (net->out_values)
+            for (size_t p = 0; p < n; p++)
+                for (size_t ch = 0; ch < 3; ch++) net->out_values[(start + p) * 3 + ch] = o[ch * LOOK_CPPN_TILE + p];
+        for (size_t p = 0; p < 3 * LOOK_CPPN_TILE; p += W) STORE(o + p, CAT(vsigmoid255, SFX)(LOAD(o + p)));
         uint8_t *dst = rgb + start * 3;
         for (size_t p = 0; p < n; p++)
             for (size_t ch = 0; ch < 3; ch++) {

@@ -108,12 +108,6 @@ void look_kernels_force_sse2(int on) { forced_sse2 = on; }
 void look_sin(float *x, size_t rows, const float *bias, size_t width) { DISPATCH(look_sin_, x, rows, bias, width); }
 void look_gaussian(float *x, size_t rows, const float *bias, size_t width) { DISPATCH(look_gaussian_, x, rows, bias, width); }
 void look_tanh(float *x, size_t rows, const float *bias, size_t width) { DISPATCH(look_tanh_, x, rows, bias, width); }
-void look_sin_affine(float *out, const float *coords, size_t rows, const float *weights, const float *bias, size_t width) {
-    DISPATCH(look_sin_affine_, out, coords, rows, weights, bias, width);
-}
-void look_sigmoid_bytes(const float *v, const float *bias, size_t pixels, uint8_t *out) {
-    DISPATCH(look_sigmoid_bytes_, v, bias, pixels, out);
-}
 void look_cppn_pack_weights(const float *w, size_t inputs, size_t outputs, float *packed) {
     for (size_t c = 0, mc; c < outputs; c += mc) {
         mc = cppn_block_channels(outputs - c);

@@ -76,29 +76,6 @@ ELEMENTWISE(look_gaussian_, CAT(vgauss, SFX))
 ELEMENTWISE(look_tanh_, CAT(vtanh, SFX))
 #undef ELEMENTWISE
 
-TARGET static void CAT(look_sin_affine_, SFX)(float *out, const float *coords, size_t rows, const float *w,
-                                             const float *bias, size_t width) {
-    const float *wx = w, *wy = w + width, *wr = w + 2 * width;
-    for (size_t p = 0; p < rows; p++) {
-        V cx = SET1(coords[p * 3]), cy = SET1(coords[p * 3 + 1]), cr = SET1(coords[p * 3 + 2]);
-        float *row = out + p * width;
-        size_t j = 0;
-        for (; j + W <= width; j += W) {
-            // bias + x·wx + y·wy + r·wr, one FMA per term in that order (FastMath.sinAffine).
-            V a = FMA(cr, LOAD(wr + j), FMA(cy, LOAD(wy + j), FMA(cx, LOAD(wx + j), LOAD(bias + j))));
-            STORE(row + j, CAT(vsin, SFX)(a));
-        }
-        if (j < width) {
-            float a[W] = {0}, b[W] = {0}, c[W] = {0}, d[W] = {0};
-            size_t n = (width - j) * sizeof(float);
-            memcpy(a, wx + j, n); memcpy(b, wy + j, n); memcpy(c, wr + j, n); memcpy(d, bias + j, n);
-            V v = FMA(cr, LOAD(c), FMA(cy, LOAD(b), FMA(cx, LOAD(a), LOAD(d))));
-            STORE(a, CAT(vsin, SFX)(v));
-            memcpy(row + j, a, n);
-        }
-    }
-}
-
 // round(255 · sigmoid(x)) + MAGIC: the byte is the low bits of the result.
 TARGET static inline V CAT(vsigmoid255, SFX)(V x) {
     // e = exp(-x) = exp2(clamp(-x · log2 e, -126, 127)); y = 1 / (1 + e)
@@ -106,34 +83,6 @@ TARGET static inline V CAT(vsigmoid255, SFX)(V x) {
     V e = CAT(vexp2, SFX)(MAX(MIN(MUL(neg, SET1(1.442695041f)), SET1(127.0f)), SET1(-126.0f)));
     V y = DIV(SET1(1.0f), ADD(SET1(1.0f), e));
     return ADD(MAX(MIN(MUL(y, SET1(255.0f)), SET1(255.0f)), SET1(0.0f)), SET1(MAGIC));
-}
-
-TARGET static inline void CAT(sigmoid_block, SFX)(const float *v, const float *bias, uint8_t *out) {
-    V y = CAT(vsigmoid255, SFX)(bias ? ADD(LOAD(v), LOAD(bias)) : LOAD(v));
-    float f[W];
-    STORE(f, y);
-    for (int i = 0; i < W; i++) { uint32_t b; memcpy(&b, &f[i], 4); out[i] = (uint8_t)b; }
-}
-
-TARGET static void CAT(look_sigmoid_bytes_, SFX)(const float *v, const float *bias3, size_t pixels, uint8_t *out) {
-    // The per-channel bias repeats every 3 values; a vector of 3·W values holds it W times over.
-    float repeated[3 * W];
-    for (int i = 0; i < 3 * W; i++) repeated[i] = bias3 ? bias3[i % 3] : 0;
-    const float *bias = bias3 ? repeated : NULL;
-    size_t count = pixels * 3, i = 0;
-    for (; i + 3 * W <= count; i += 3 * W) {
-        CAT(sigmoid_block, SFX)(v + i, bias, out + i);
-        CAT(sigmoid_block, SFX)(v + i + W, bias ? bias + W : NULL, out + i + W);
-        CAT(sigmoid_block, SFX)(v + i + 2 * W, bias ? bias + 2 * W : NULL, out + i + 2 * W);
-    }
-    for (; i < count; i += W) {
-        size_t n = count - i < W ? count - i : W;
-        float a[W] = {0};
-        uint8_t o[W];
-        memcpy(a, v + i, n * sizeof(float));
-        CAT(sigmoid_block, SFX)(a, bias ? bias + (i % (3 * W)) : NULL, o);
-        memcpy(out + i, o, n);
-    }
 }
 
 #undef CAT

@@ -53,27 +53,74 @@ final class LookKernelTests: XCTestCase {
         }
     }
 
+    /// look_cppn_frame on a one-layer network (the first layer straight into the output layer)
+    /// at the given interleaved (x, y, r) coordinates.
+    func firstLayerFrame(coordinates xyr: [Float], hidden: Int, first: [Float], firstBias: [Float],
+                         outWeight: [Float], outBias: [Float]) -> (bytes: [UInt8], values: [Float]) {
+        let pixels = xyr.count / 3, tile = Int(LOOK_CPPN_TILE)
+        let stride = (pixels + tile - 1) / tile * tile
+        var planes = [Float](repeating: 0, count: 3 * stride)
+        for p in 0..<pixels { for axis in 0..<3 { planes[axis * stride + p] = xyr[p * 3 + axis] } }
+        var rgb = [UInt8](repeating: 0, count: pixels * 3)
+        var values = [Float](repeating: .nan, count: pixels * 3)
+        var scratch = [Float](repeating: 0, count: (2 * hidden + 3) * tile)
+        first.withUnsafeBufferPointer { fw in
+            firstBias.withUnsafeBufferPointer { fb in
+                outWeight.withUnsafeBufferPointer { ow in
+                    outBias.withUnsafeBufferPointer { ob in
+                        var net = look_cppn_net(hidden: hidden, layers: 1, first_weights: fw.baseAddress, first_bias: fb.baseAddress,
+                                                weights: nil, biases: nil, activations: nil,
+                                                out_weight: ow.baseAddress, out_bias: ob.baseAddress, out_values: nil)
+                        values.withUnsafeMutableBufferPointer { v in
+                            net.out_values = v.baseAddress
+                            look_cppn_frame(&net, planes, stride, pixels, &rgb, &scratch)
+                        }
+                    }
+                }
+            }
+        }
+        return (rgb, values)
+    }
+
     func testFirstLayerAndOutputMatchSwiftBitForBit() {
         checkBothPaths {
+            // First layer: each channel routed to an output by a weight of 1 (the others 0), so
+            // every channel's value is checked, as a float and as a byte.
             for width in [1, 5, 8, 13, 32] {
                 let rows = 9
                 let coords = inputs(rows * 3, seed: 3).map { $0.isFinite ? Swift.min(Swift.max($0, -4), 4) : 1 }
                 let weights = inputs(3 * width, seed: 4), bias = inputs(width, seed: 5)
-                var fast = [Float](repeating: 0, count: rows * width), reference = fast
-                look_sin_affine(&fast, coords, rows, weights, bias, width)
+                var reference = [Float](repeating: 0, count: rows * width)
                 FastMath.sinAffine(&reference, coordinates: coords, rows: rows, weights: weights, bias: bias, width: width)
-                XCTAssertEqual(bits(fast), bits(reference), "sinAffine width \(width)")
+                for group in stride(from: 0, to: width, by: 3) {
+                    let picked = (0..<3).map { Swift.min(group + $0, width - 1) }
+                    var outWeight = [Float](repeating: 0, count: width * 3)
+                    for (ch, k) in picked.enumerated() { outWeight[k * 3 + ch] = 1 }
+                    let fast = firstLayerFrame(coordinates: coords, hidden: width, first: weights, firstBias: bias,
+                                               outWeight: outWeight, outBias: [0, 0, 0])
+                    // The output layer as the kernel computes it: 0, then one FMA per k.
+                    let routed: [Float] = (0..<rows).flatMap { p in
+                        (0..<3).map { ch in
+                            (0..<width).reduce(Float(0)) { $0.addingProduct(outWeight[$1 * 3 + ch], reference[p * width + $1]) }
+                        }
+                    }
+                    var expected = [UInt8](repeating: 0, count: rows * 3)
+                    FastMath.sigmoidBytes(routed, count: rows * 3, into: &expected)
+                    XCTAssertEqual(fast.values.map(\.bitPattern), routed.map(\.bitPattern), "first layer width \(width) channels \(picked)")
+                    XCTAssertEqual(fast.bytes, expected, "first layer bytes width \(width) channels \(picked)")
+                }
             }
+            // Output bytes on awkward values (NaN, ±∞, huge): the output bias carries them through
+            // zero weights, one pixel per triple.
             for pixels in [1, 2, 3, 7, 8, 11, 40] {
-                let v = inputs(pixels * 3, seed: UInt64(pixels)), outBias: [Float] = [0.25, -1.5, 3]
-                var fast = [UInt8](repeating: 0, count: pixels * 3), reference = fast
-                look_sigmoid_bytes(v, outBias, pixels, &fast)
-                let biased = v.enumerated().map { $0.element + outBias[$0.offset % 3] }
-                FastMath.sigmoidBytes(biased, count: pixels * 3, into: &reference)
-                XCTAssertEqual(fast, reference, "sigmoidBytes \(pixels) pixels")
-                var prebiased = [UInt8](repeating: 0, count: pixels * 3)
-                look_sigmoid_bytes(biased, nil, pixels, &prebiased)
-                XCTAssertEqual(prebiased, reference, "sigmoidBytes pre-biased \(pixels) pixels")
+                let v = inputs(pixels * 3, seed: UInt64(pixels))
+                var fast: [UInt8] = [], reference = [UInt8](repeating: 0, count: pixels * 3)
+                for p in 0..<pixels {
+                    fast += firstLayerFrame(coordinates: [0.5, -0.25, 0.56], hidden: 1, first: [1, 1, 1], firstBias: [0],
+                                            outWeight: [0, 0, 0], outBias: Array(v[(p * 3)..<(p * 3 + 3)])).bytes
+                }
+                FastMath.sigmoidBytes(v, count: pixels * 3, into: &reference)
+                XCTAssertEqual(fast, reference, "sigmoid bytes \(pixels) pixels")
             }
         }
     }
@@ -83,12 +130,14 @@ final class LookKernelTests: XCTestCase {
 /// by pixel in Swift: FastMath's activations and one fused multiply-add per weight, bias first
 /// and k ascending. Bit for bit, on sizes that leave partial tiles and partial channel blocks.
 final class CPPNFrameKernelTests: XCTestCase {
-    func reference(_ cppn: CPPN, latent: ArraySlice<Float>, width: Int, height: Int, zoom: Float, rotation: Float) -> [UInt8] {
+    /// The frame's bytes, and the output layer's values before the sigmoid (pixels × 3).
+    func reference(_ cppn: CPPN, latent: ArraySlice<Float>, width: Int, height: Int, zoom: Float, rotation: Float)
+        -> (bytes: [UInt8], values: [Float]) {
         let h = cppn.hidden, w = cppn.weights
         let (first, firstBias) = cppn.firstLayer(latent: latent, zoom: zoom, rotation: rotation)
         let planes = CoordinateCache.make(width: width, height: height)
         let minusZero = [Float](repeating: -0.0, count: h)  // x + -0 == x for every x, -0 included
-        var out: [UInt8] = []
+        var out: [UInt8] = [], values: [Float] = []
         for p in 0..<(width * height) {
             let xyr = [planes.values[p], planes.values[planes.stride + p], planes.values[2 * planes.stride + p]]
             var a = [Float](repeating: 0, count: h)
@@ -112,8 +161,24 @@ final class CPPNFrameKernelTests: XCTestCase {
             var bytes = [UInt8](repeating: 0, count: 3)
             FastMath.sigmoidBytes(o, count: 3, into: &bytes)
             out += bytes
+            values += o
         }
-        return out
+        return (out, values)
+    }
+
+    /// The kernel's output-layer values before the sigmoid, through the same layout `render` uses.
+    func kernelValues(_ cppn: CPPN, latent: ArraySlice<Float>, width: Int, height: Int, zoom: Float, rotation: Float) -> [Float] {
+        let (first, firstBias) = cppn.firstLayer(latent: latent, zoom: zoom, rotation: rotation)
+        let planes = CoordinateCache.make(width: width, height: height)
+        var values = [Float](repeating: .nan, count: width * height * 3)
+        var rgb = [UInt8](repeating: 0, count: width * height * 3)
+        var scratch = [Float](repeating: 0, count: (2 * cppn.hidden + 3) * Int(LOOK_CPPN_TILE))
+        values.withUnsafeMutableBufferPointer { v in
+            var layout = cppn.network.layout(firstWeights: first, firstBias: firstBias)
+            layout.out_values = v.baseAddress
+            look_cppn_frame(&layout, planes.values, planes.stride, width * height, &rgb, &scratch)
+        }
+        return values
     }
 
     func testFrameKernelMatchesThePixelByPixelNetworkOnBothPaths() throws {
@@ -132,8 +197,12 @@ final class CPPNFrameKernelTests: XCTestCase {
             let expected = reference(cppn, latent: latent, width: c.width, height: c.height, zoom: 1.4, rotation: -0.3)
             for forced in [0, 1] {
                 look_kernels_force_sse2(Int32(forced))
+                let name = "hidden \(c.hidden) layers \(c.layers) \(c.width)x\(c.height) sse2 \(forced)"
                 let image = cppn.render(latent: latent, width: c.width, height: c.height, zoom: 1.4, rotation: -0.3)
-                XCTAssertEqual(image.pixels, expected, "hidden \(c.hidden) layers \(c.layers) \(c.width)x\(c.height) sse2 \(forced)")
+                XCTAssertEqual(image.pixels, expected.bytes, name)
+                // Bytes hide most one-ulp differences; the floats before the sigmoid do not.
+                let values = kernelValues(cppn, latent: latent, width: c.width, height: c.height, zoom: 1.4, rotation: -0.3)
+                XCTAssertEqual(values.map(\.bitPattern), expected.values.map(\.bitPattern), name)
             }
         }
     }

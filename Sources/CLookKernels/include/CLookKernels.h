@@ -8,18 +8,13 @@
 /// Each runs 8 lanes wide with AVX2 when the CPU has it and 4 wide with SSE2 otherwise; both
 /// paths perform the same IEEE operations in the same order, so they give the same bits.
 
-/// x[p*width + j] = sin(x[p*width + j] + bias[j]) for p in 0..<rows. For these three and for
-/// look_sigmoid_bytes, bias may be NULL: x already holds the biased values.
+/// x[p*width + j] = sin(x[p*width + j] + bias[j]) for p in 0..<rows. For these three, bias may
+/// be NULL: x already holds the biased values.
 void look_sin(float *x, size_t rows, const float *bias, size_t width);
 /// x[p*width + j] = exp(-(x + bias[j])^2)
 void look_gaussian(float *x, size_t rows, const float *bias, size_t width);
 /// x[p*width + j] = tanh(x + bias[j])
 void look_tanh(float *x, size_t rows, const float *bias, size_t width);
-/// out[p*width + j] = sin(cx*w[j] + cy*w[width+j] + cr*w[2*width+j] + bias[j]) for the
-/// coordinates (cx, cy, cr) = coords[3p ..< 3p+3]
-void look_sin_affine(float *out, const float *coords, size_t rows, const float *weights, const float *bias, size_t width);
-/// out[p*3 + c] = round(255 * sigmoid(v[p*3 + c] + bias[c])) for p in 0..<pixels
-void look_sigmoid_bytes(const float *v, const float *bias, size_t pixels, uint8_t *out);
 /// Pixels per tile of look_cppn_frame: coordinates are padded to a multiple of it.
 #define LOOK_CPPN_TILE 16
 
@@ -37,6 +32,8 @@ typedef struct {
     const int *activations;        ///< (layers - 1) LOOK_ACT_* values
     const float *out_weight;       ///< [H × 3] (already in packed order: one block of 3)
     const float *out_bias;         ///< [3]
+    float *out_values;             ///< NULL, or pixels × 3 floats: the output layer before the sigmoid
+                                   ///< (so tests can compare the network's floats, not only its bytes)
 } look_cppn_net;
 
 /// Rewrites a row-major [inputs × outputs] weight matrix in the order the frame kernel reads it:
@@ -46,7 +43,7 @@ void look_cppn_pack_weights(const float *w, size_t inputs, size_t outputs, float
 /// rgb[3p + c] for p in 0..<pixels: the network at coordinates (x, y, r) = (coords[p],
 /// coords[stride + p], coords[2·stride + p]); stride ≥ pixels rounded up to LOOK_CPPN_TILE, the
 /// padding readable. Layer by layer: v = bias + Σ_k w[k]·a[k], one FMA per k in ascending k, then
-/// the activation (FastMath's definitions); bytes as look_sigmoid_bytes. `scratch` holds
+/// the activation (FastMath's definitions); bytes round(255 · sigmoid(v)). `scratch` holds
 /// (2·H + 3) · LOOK_CPPN_TILE floats.
 void look_cppn_frame(const look_cppn_net *net, const float *coords, size_t stride, size_t pixels, uint8_t *rgb,
                      float *scratch);

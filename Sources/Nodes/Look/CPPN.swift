@@ -154,7 +154,7 @@ final class KernelNetwork: @unchecked Sendable {
     func layout(firstWeights: UnsafePointer<Float>, firstBias: UnsafePointer<Float>) -> look_cppn_net {
         look_cppn_net(hidden: hidden, layers: layers, first_weights: firstWeights, first_bias: firstBias,
                       weights: weights.baseAddress, biases: biases.baseAddress, activations: activations.baseAddress,
-                      out_weight: outWeight.baseAddress, out_bias: outBias.baseAddress)
+                      out_weight: outWeight.baseAddress, out_bias: outBias.baseAddress, out_values: nil)
     }
 }
 
