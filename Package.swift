@@ -52,6 +52,8 @@ let package = Package(
 
         // Feature-extraction timing against librosa (scripts/bench_features.sh); not shipped.
         .executableTarget(name: "Benchmarks", dependencies: ["Nodes"], path: "Benchmarks/FeaturesBench"),
+        // Style fitting against random seeds over reference images (BENCHMARKS.md, Styles); not shipped.
+        .executableTarget(name: "StyleBench", dependencies: ["Nodes"], path: "Benchmarks/StyleBench"),
 
         .testTarget(name: "GraphTests", dependencies: ["Graph"]),
         .testTarget(name: "NodesTests", dependencies: ["Nodes", "Graph"]),

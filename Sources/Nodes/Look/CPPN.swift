@@ -56,6 +56,12 @@ public struct CPPN: FrameGenerator {
         network = KernelNetwork(weights)
     }
 
+    /// A CPPN with the given weights (e.g. fresh from style fitting).
+    init(weights: CPPNWeights) {
+        self.weights = weights
+        network = KernelNetwork(weights)
+    }
+
     /// The weights as a style file (safetensors with the architecture in its metadata).
     public var style: Safetensors { weights.style }
 

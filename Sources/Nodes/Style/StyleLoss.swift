@@ -1,0 +1,96 @@
+/// What style fitting minimises for one render: how far its colours and its texture are from
+/// the reference's, as distributions.
+///
+/// - **colour**: sliced Wasserstein distance between the pixels' CIELAB values (squared Lab
+///   units: its square root is a distance in ΔE-like units);
+/// - **texture**: per scale of `TextureFilters`, the sliced Wasserstein distance between the
+///   C-dimensional filter responses (of the Lab planes scaled by 1/100).
+///
+/// The directions are redrawn every step by the fitter (one `StyleLoss.Targets` per step, shared
+/// by that step's latents), so over the fit every direction of colour and feature space is seen.
+struct StyleLoss {
+    /// The reference, prepared once: Lab pixels and texture features per scale.
+    struct Reference {
+        let lab: [Float]
+        let features: [[Float]]
+        let width: Int
+        let height: Int
+
+        init(image: RGBImage, filters: TextureFilters) {
+            width = image.width
+            height = image.height
+            lab = LabTransform.forward(image.pixels.map { Float($0) / 255 })
+            features = filters.forward(StyleLoss.planes(lab, pixels: width * height), width: width, height: height).map(\.features)
+        }
+    }
+
+    /// One step's comparison targets: the reference projected on that step's directions.
+    struct Targets {
+        let colour: SlicedWasserstein
+        let texture: [SlicedWasserstein]
+    }
+
+    let filters: TextureFilters
+    /// The render's size (square).
+    let size: Int
+    /// Weights of the two terms; the fitter sets them so both start at 1.
+    var colourWeight: Float = 1
+    var textureWeight: Float = 1
+
+    static let colourSlices = 32
+
+    /// Draws a step's directions (seeded) and projects the reference on them.
+    func targets(_ reference: Reference, random: inout SeededRandom) -> Targets {
+        let n = size * size
+        let colour = SlicedWasserstein(target: reference.lab, dimension: 3,
+                                       directions: (0..<(3 * Self.colourSlices)).map { _ in random.nextGaussian() }, count: n)
+        var texture: [SlicedWasserstein] = []
+        var w = size, h = size
+        for (s, features) in reference.features.enumerated() {
+            if s > 0 { w /= 2; h /= 2 }
+            let positions = (w - filters.size + 1) * (h - filters.size + 1)
+            guard positions > 0 else { break }
+            let c = filters.channels
+            texture.append(SlicedWasserstein(target: features, dimension: c,
+                                             directions: (0..<(c * c)).map { _ in random.nextGaussian() }, count: positions))
+        }
+        return Targets(colour: colour, texture: texture)
+    }
+
+    struct Value {
+        var colour: Double
+        var texture: Double
+        var total: Double
+    }
+
+    /// The loss of one render (`rgb`: [size² × 3] in 0…1) and, if `gradient` is given, d loss / d rgb.
+    func evaluate(_ rgb: [Float], targets: Targets, gradient: inout [Float]?) -> Value {
+        let n = size * size
+        let lab = LabTransform.forward(rgb)
+        var dLab = [Float](repeating: 0, count: lab.count)
+        let colour = targets.colour.loss(lab, weight: colourWeight, gradient: &dLab)
+        let levels = filters.forward(Self.planes(lab, pixels: n), width: size, height: size)
+        var texture = 0.0
+        var dFeatures: [[Float]] = []
+        for (s, sw) in targets.texture.enumerated() where s < levels.count {
+            var d = [Float](repeating: 0, count: levels[s].features.count)
+            texture += sw.loss(levels[s].features, weight: textureWeight, gradient: &d)
+            dFeatures.append(d)
+        }
+        if gradient != nil {
+            let dPlanes = filters.backward(Array(levels.prefix(dFeatures.count)), dFeatures: dFeatures)
+            for p in 0..<n {
+                for c in 0..<3 { dLab[3 * p + c] += dPlanes[c * n + p] / 100 }
+            }
+            gradient = LabTransform.backward(rgb, dLab: dLab)
+        }
+        return Value(colour: colour, texture: texture, total: Double(colourWeight) * colour + Double(textureWeight) * texture)
+    }
+
+    /// [n × 3] Lab → planar [3 × n] scaled by 1/100, the texture filters' input.
+    static func planes(_ lab: [Float], pixels n: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: 3 * n)
+        for p in 0..<n { for c in 0..<3 { out[c * n + p] = lab[3 * p + c] / 100 } }
+        return out
+    }
+}

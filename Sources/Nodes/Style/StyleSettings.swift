@@ -1,0 +1,37 @@
+/// One entry of the Buildfile's `styles:` list: how to fit a CPPN style to a reference image.
+/// Every field is part of the `style:<name>` node's key (the reference through its content).
+public struct StyleSettings: Codable, Equatable, Sendable {
+    public var name: String
+    /// The reference image (PNG, JPEG or WebP), relative to the Buildfile.
+    public var reference: String
+    public var hidden: Int = 32
+    public var layers: Int = 4
+    /// Adam steps.
+    public var steps: Int = 400
+    /// Side of the square renders the fit compares with the reference (shorter side scaled to it).
+    public var size: Int = 96
+    public var seed: Int = 1
+    /// Must equal the tracks' `controller.latent_dim`.
+    public var latentDim: Int = 8
+    /// Latents rendered and compared per step (drawn from the controller's range, N(0, 1)).
+    public var batch: Int = 4
+    /// Adam's learning rate at the start (cosine decay to a tenth at the end).
+    public var rate: Double = 0.01
+    /// Weight of the texture term against the colour term (both start at 1).
+    public var texture: Double = 1.0
+    /// Scale of the first layer's coordinate weights: its sines are random Fourier features
+    /// (Tancik et al., NeurIPS 2020), and a higher value gives the fit finer detail to work with.
+    public var frequency: Double = 3.0
+
+    public init(name: String, reference: String) {
+        self.name = name
+        self.reference = reference
+    }
+
+    /// The keys an entry may have, with the range each accepts (name and reference are strings).
+    static let ranges: [String: ClosedRange<Double>] = [
+        "hidden": 1...256, "layers": 1...16, "steps": 1...100_000, "size": 16...512, "seed": 0...Double(Int32.max),
+        "latent_dim": 1...512, "batch": 1...64, "rate": 1e-6...1, "texture": 0...100, "frequency": 0.01...100,
+    ]
+    static let integerKeys: Set<String> = ["hidden", "layers", "steps", "size", "seed", "latent_dim", "batch"]
+}
