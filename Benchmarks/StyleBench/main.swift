@@ -1,10 +1,11 @@
 import Foundation
 import Nodes
 
-/// Fits a style to each reference image and compares its renders with random seeds of the same
-/// architecture (the acceptance benchmark of style fitting; BENCHMARKS.md, Styles).
+/// Fits a style to each reference image and compares the fitted style's renders with random
+/// seeds of the same architecture (`Measures`: colour, texture, motion). Prints one table row per
+/// image and writes `<out>/<name>.png`: reference | random seed | fitted style at two latents.
 ///
-///     StyleBench IMAGE... [--steps N] [--size S] [--out DIR]
+///     StyleBench IMAGE... [--steps N] [--size S] [--frequency F] [--texture W] [--rate R] [--out DIR]
 func main() throws {
     var args = Array(CommandLine.arguments.dropFirst())
     func option(_ name: String) -> String? {
@@ -19,6 +20,9 @@ func main() throws {
     let rate = option("--rate").flatMap(Double.init)
     let out = option("--out") ?? "/tmp/stylebench"
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+    print("| image | fit s | colour: fitted / random (ratio) | texture: fitted / random (ratio) | motion: fitted / random |")
+    print("|---|---|---|---|---|")
+    var ratios: [(Double, Double)] = []
     for path in args {
         let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         var settings = StyleSettings(name: name, reference: path)
@@ -27,75 +31,73 @@ func main() throws {
         if let frequency { settings.frequency = frequency }
         if let texture { settings.texture = texture }
         if let rate { settings.rate = rate }
-        let reference = try loadImage(path, shorterSide: settings.size)
+        let s = settings.size
+        let full = try ImageReader.read(path: path)
+        let shorter = min(full.width, full.height), longer = max(full.width, full.height)
+        let reference = shorter > s ? ImageReader.downsample(full, maxSide: (longer * s + shorter - 1) / shorter) : full
         let start = Date()
         let result = try StyleFitter(settings: settings).fit(reference: reference) { p in
-            if p.step % 50 == 0 || p.step == p.steps {
-                print(String(format: "%@ step %d/%d loss %.4f  %.1f s", name, p.step, p.steps, p.loss, Date().timeIntervalSince(start)))
+            if p.step % 100 == 0 {
+                FileHandle.standardError.write(Data(String(format: "%@ step %d/%d loss %.4f %.0f s\n", name, p.step, p.steps, p.loss, Date().timeIntervalSince(start)).utf8))
             }
         }
         let seconds = Date().timeIntervalSince(start)
-        print(String(format: "%@: fitted in %.1f s; colour %.3f → %.3f, texture %.4f → %.4f", name, seconds,
-                     result.colour.first!, result.colour.last!, result.texture.first!, result.texture.last!))
-        let s = settings.size
-        var r = SeededRandom(seed: 99)
-        let latents = (0..<2).map { _ in (0..<settings.latentDim).map { _ in r.nextGaussian() } }
-        let tiles = [crop(reference, s)] + latents.map { result.render(latent: $0, width: s, height: s) }
-        try PNGWriter.write(strip(tiles), to: "\(out)/\(name).png")
+        var r = SeededRandom(seed: 0x1A7E)
+        let latents = (0..<4).map { _ in (0..<settings.latentDim).map { _ in r.nextGaussian() } }
+        let fitted = latents.map { result.render(latent: $0, width: s, height: s) }
+        let target = centreCrop(reference, s)
+        var randomColour: [Double] = [], randomTexture: [Double] = [], randomMotion: [Double] = []
+        var firstSeed: RGBImage?
+        for seed in 1...8 {
+            var config = GeneratorConfig()
+            config.hidden = settings.hidden
+            config.layers = settings.layers
+            config.seed = seed
+            let cppn = try CPPN(config: config, latentDim: settings.latentDim)
+            let renders = latents.map { cppn.render(latent: $0[...], width: s, height: s) }
+            if firstSeed == nil { firstSeed = renders[0] }
+            randomColour.append(Measures.colourDistance(renders, target))
+            randomTexture.append(Measures.textureDistance(renders, target, size: s))
+            randomMotion.append(Measures.motion(renders))
+        }
+        func median(_ v: [Double]) -> Double { let x = v.sorted(); return (x[x.count / 2 - 1] + x[x.count / 2]) / 2 }
+        let colour = Measures.colourDistance(fitted, target), texture = Measures.textureDistance(fitted, target, size: s)
+        let motion = Measures.motion(fitted)
+        let (rc, rt, rm) = (median(randomColour), median(randomTexture), median(randomMotion))
+        ratios.append((colour / rc, texture / rt))
+        print(String(format: "| %@ | %.0f | %.1f / %.1f (%.2f) | %.3f / %.3f (%.2f) | %.1f / %.1f |",
+                     name, seconds, colour, rc, colour / rc, texture, rt, texture / rt, motion, rm))
+        fflush(stdout)
+        try PNGWriter.write(strip([target, firstSeed!, fitted[0], fitted[1]]), to: "\(out)/\(name).png")
+    }
+    let c = ratios.map(\.0).sorted(), t = ratios.map(\.1).sorted()
+    if !ratios.isEmpty {
+        print(String(format: "median ratio: colour %.2f, texture %.2f (worst %.2f, %.2f)", c[c.count / 2], t[t.count / 2], c.last!, t.last!))
     }
 }
 
-/// The image through the ffmpeg CLI, scaled so its shorter side is `shorterSide`.
-func loadImage(_ path: String, shorterSide: Int) throws -> RGBImage {
-    let probe = Process()
-    probe.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-    let raw = NSTemporaryDirectory() + "/stylebench-\(getpid()).rgb"
-    probe.arguments = ["-v", "error", "-y", "-i", path, "-vf",
-                       "scale='if(lt(iw,ih),\(shorterSide),-2)':'if(lt(iw,ih),-2,\(shorterSide))':flags=area",
-                       "-f", "rawvideo", "-pix_fmt", "rgb24", raw]
-    let pipe = Pipe()
-    probe.standardError = pipe
-    try probe.run()
-    probe.waitUntilExit()
-    let info = Process()
-    info.executableURL = URL(fileURLWithPath: "/usr/bin/ffprobe")
-    info.arguments = ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height", "-of", "csv=p=0", "-f", "rawvideo"]
-    let data = try Data(contentsOf: URL(fileURLWithPath: raw))
-    // Recover the size from the aspect ratio of the source via ffprobe on the original.
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/ffprobe")
-    p.arguments = ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height", "-of", "csv=p=0", path]
-    let o = Pipe()
-    p.standardOutput = o
-    try p.run()
-    p.waitUntilExit()
-    let dims = String(data: o.fileHandleForReading.readDataToEndOfFile(), encoding: .utf8)!.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").compactMap { Int($0) }
-    let (w0, h0) = (dims[0], dims[1])
-    var w: Int, h: Int
-    if w0 < h0 { w = shorterSide; h = data.count / 3 / w } else { h = shorterSide; w = data.count / 3 / h }
-    _ = (w0, h0)
-    try? FileManager.default.removeItem(atPath: raw)
-    return RGBImage(width: w, height: h, pixels: [UInt8](data.prefix(w * h * 3)))
-}
-
-func crop(_ image: RGBImage, _ s: Int) -> RGBImage {
-    var out = RGBImage(width: s, height: s)
-    let x0 = (image.width - s) / 2, y0 = (image.height - s) / 2
-    for y in 0..<min(s, image.height) {
-        for x in 0..<min(s, image.width) {
-            for c in 0..<3 { out.pixels[3 * (y * s + x) + c] = image.pixels[3 * ((y + y0) * image.width + x + x0) + c] }
+func centreCrop(_ image: RGBImage, _ s: Int) -> RGBImage {
+    let w = min(s, image.width), h = min(s, image.height)
+    var out = RGBImage(width: w, height: h)
+    let x0 = (image.width - w) / 2, y0 = (image.height - h) / 2
+    for y in 0..<h {
+        for x in 0..<w {
+            for c in 0..<3 { out.pixels[3 * (y * w + x) + c] = image.pixels[3 * ((y + y0) * image.width + x + x0) + c] }
         }
     }
     return out
 }
 
 func strip(_ tiles: [RGBImage]) -> RGBImage {
-    let s = tiles[0].height, gap = 4
-    var out = RGBImage(width: tiles.count * (s + gap) - gap, height: s)
-    for (t, tile) in tiles.enumerated() {
-        for y in 0..<s { for x in 0..<tile.width { for c in 0..<3 {
-            out.pixels[3 * (y * out.width + t * (s + gap) + x) + c] = tile.pixels[3 * (y * tile.width + x) + c]
+    let s = tiles.map(\.height).max()!, gap = 4
+    let width = tiles.map(\.width).reduce(0, +) + gap * (tiles.count - 1)
+    var out = RGBImage(width: width, height: s, pixels: [UInt8](repeating: 255, count: width * s * 3))
+    var x0 = 0
+    for tile in tiles {
+        for y in 0..<tile.height { for x in 0..<tile.width { for c in 0..<3 {
+            out.pixels[3 * (y * out.width + x0 + x) + c] = tile.pixels[3 * (y * tile.width + x) + c]
         } } }
+        x0 += tile.width + gap
     }
     return out
 }

@@ -8,12 +8,12 @@ public final class BuildContext: @unchecked Sendable {
     private let inputPaths: [NodeID: String]
     private let inputDigests: [NodeID: Digest]
     private let temporaryDirectory: String
-    private let onProgress: (Int, Int) -> Void
+    private let onProgress: (Int, Int, String?) -> Void
     private let cancelled: () -> Bool
     private var temporaries: [String] = []
 
     init(id: NodeID, projectRoot: String, inputPaths: [NodeID: String], inputDigests: [NodeID: Digest],
-         temporaryDirectory: String, onProgress: @escaping (Int, Int) -> Void, cancelled: @escaping () -> Bool) {
+         temporaryDirectory: String, onProgress: @escaping (Int, Int, String?) -> Void, cancelled: @escaping () -> Bool) {
         self.id = id
         self.projectRoot = projectRoot
         self.inputPaths = inputPaths
@@ -42,7 +42,8 @@ public final class BuildContext: @unchecked Sendable {
         return p
     }
 
-    public func reportProgress(done: Int, total: Int) { onProgress(done, total) }
+    /// `detail` is a short status for the progress line, e.g. a fit's current loss.
+    public func reportProgress(done: Int, total: Int, detail: String? = nil) { onProgress(done, total, detail) }
 
     /// True once the user asked to stop (Ctrl-C): long recipes should throw `GraphError.interrupted`.
     public var isCancelled: Bool { cancelled() }

@@ -1,7 +1,8 @@
 /// What happens to a node during a build, for progress displays and the `--json` stream.
 public enum BuildEvent: Sendable {
     case started(NodeID, reasons: [Reason], workUnits: Int)
-    case progress(NodeID, done: Int, total: Int)
+    /// `detail`: the node's own short status, e.g. "loss 0.231" while a style is fitted.
+    case progress(NodeID, done: Int, total: Int, detail: String?)
     case built(NodeID, output: Digest, seconds: Double)
     case reused(NodeID, output: Digest)
     case wouldRun(NodeID, reasons: [Reason])

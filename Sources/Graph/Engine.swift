@@ -373,7 +373,7 @@ private final class Run: @unchecked Sendable {
         let context = BuildContext(
             id: id, projectRoot: engine.projectRoot, inputPaths: paths, inputDigests: Dictionary(uniqueKeysWithValues: known.map { (NodeID($0.key), $0.value) }),
             temporaryDirectory: engine.cacheDirectory + "/tmp",
-            onProgress: { [weak self] done, total in self?.emit(.progress(id, done: done, total: total)) },
+            onProgress: { [weak self] done, total, detail in self?.emit(.progress(id, done: done, total: total, detail: detail)) },
             cancelled: { [engine] in engine.isCancelled })
         let started = Date()
         do {

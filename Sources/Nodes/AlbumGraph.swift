@@ -11,6 +11,9 @@ public struct AlbumGraph {
 
     public init(project: Project) throws {
         self.project = project
+        for style in project.styles {
+            graph.add(StyleRecipe(settings: style))
+        }
         for track in project.tracks {
             let audio = try AudioFile(path: sourcePath(track.audio))
             let span = try AudioSpan(file: audio, trimStart: track.trimStart, trimEnd: track.trimEnd)

@@ -8,8 +8,9 @@ final class JSONEventStream: BuildObserver {
         switch event {
         case .started(let id, let reasons, let work):
             object = ["event": "started", "node": id.raw, "reasons": reasons.map(\.description), "work": work]
-        case .progress(let id, let done, let total):
+        case .progress(let id, let done, let total, let detail):
             object = ["event": "progress", "node": id.raw, "done": done, "total": total]
+            if let detail { object["detail"] = detail }
         case .built(let id, let output, let seconds):
             object = ["event": "built", "node": id.raw, "output": output.hex, "seconds": seconds]
         case .reused(let id, let output):

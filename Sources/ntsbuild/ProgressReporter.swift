@@ -1,5 +1,6 @@
 import Foundation
 import Graph
+import Nodes
 
 /// Shows a build as it happens. On a terminal: one live line per running node with frames done,
 /// fps and ETA. Otherwise: a plain line per finished node. With `explain`, each node's reasons
@@ -9,6 +10,7 @@ final class ProgressReporter: BuildObserver {
         var started: Date
         var done = 0
         var total = 0
+        var detail: String?
     }
 
     let explain: Bool
@@ -32,9 +34,10 @@ final class ProgressReporter: BuildObserver {
             running[id] = Running(started: Date())
             order.append(id)
             if !interactive { emit(["start \(id)"]) }
-        case .progress(let id, let done, let total):
+        case .progress(let id, let done, let total, let detail):
             running[id]?.done = done
             running[id]?.total = total
+            running[id]?.detail = detail
         case .built(let id, _, let seconds):
             if id.kind == "frames", let r = running[id] { framesRendered += r.total }
             finish(id, line: String(format: "built  %@ (%.1f s)", id.raw, seconds))
@@ -81,9 +84,12 @@ final class ProgressReporter: BuildObserver {
             guard let r = running[id] else { return nil }
             let elapsed = now.timeIntervalSince(r.started)
             guard r.total > 0, r.done > 0 else { return String(format: "  %@  %.0f s", id.raw, elapsed) }
-            let fps = Double(r.done) / max(elapsed, 1e-3)
-            let eta = Double(r.total - r.done) / max(fps, 1e-9)
-            return String(format: "  %@  %d/%d frames  %.1f fps  ETA %.0f s", id.raw, r.done, r.total, fps, eta)
+            let rate = Double(r.done) / max(elapsed, 1e-3)
+            let eta = Double(r.total - r.done) / max(rate, 1e-9)
+            if id.kind == StyleRecipe.kind {
+                return String(format: "  %@  step %d/%d  %@  ETA %.0f s", id.raw, r.done, r.total, r.detail ?? "", eta)
+            }
+            return String(format: "  %@  %d/%d frames  %.1f fps  ETA %.0f s", id.raw, r.done, r.total, rate, eta)
         }
         guard !lines.isEmpty else { return }
         FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))

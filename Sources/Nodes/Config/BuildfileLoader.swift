@@ -5,7 +5,7 @@ import Yams
 /// built-in defaults → `preset:` of the Buildfile → the Buildfile's sections → the track's own
 /// `preset` and `set` → `--preset` → `--set`.
 public enum BuildfileLoader {
-    static let topLevelKeys = ["album", "preset"]
+    static let topLevelKeys = ["album", "preset", "styles"]
     static let trackKeys = ["id", "audio", "title", "preset", "trim", "set"]
 
     public static func load(path: String, overrides: Overrides = Overrides()) throws -> Project {
@@ -19,11 +19,13 @@ public enum BuildfileLoader {
             throw ConfigError(SourceLocation(file: file), "the Buildfile is empty")
         }
         var albumNode: Node?
+        var styles: [StyleSettings] = []
         var globalPreset: (String, SourceLocation)?
         var sectionValues: [String: LocatedValue] = [:]
         for (key, keyNode, value) in try YAMLSource.mapping(document, file, what: "the Buildfile") {
             switch key {
             case "album": albumNode = value
+            case "styles": styles = try StylesSection.parse(value, file: file)
             case "preset": globalPreset = (try presetName(value, file), YAMLSource.location(keyNode, file))
             default:
                 guard ConfigSchema.sections.contains(key) else {
@@ -63,7 +65,10 @@ public enum BuildfileLoader {
                     throw ConfigError(location, "album.tracks must be a non-empty list")
                 }
                 for item in items {
-                    tracks.append(try parseTrack(item, number: tracks.count + 1, file: file, root: root, base: base, late: late, presets: presets))
+                    let track = try parseTrack(item, number: tracks.count + 1, file: file, root: root, base: base, late: late, presets: presets)
+                    try checkStyle(of: track, styles: styles)
+                    try checkPalette(of: track)
+                    tracks.append(track)
                 }
             default:
                 let hint = ConfigSchema.suggestion(for: key, among: ["title", "artist", "cut", "tracks"]).map { " (did you mean album.\($0)?)" } ?? ""
@@ -75,7 +80,7 @@ public enum BuildfileLoader {
         for t in tracks where !seen.insert(t.id).inserted {
             throw ConfigError(SourceLocation(file: file), "track id '\(t.id)' is used twice")
         }
-        return Project(root: root, buildfile: absolute, title: title, artist: artist, tracks: tracks, cut: cut)
+        return Project(root: root, buildfile: absolute, title: title, artist: artist, tracks: tracks, cut: cut, styles: styles)
     }
 
     static func parseTrack(_ node: Node, number: Int, file: String, root: String, base: [String: LocatedValue],
@@ -130,7 +135,33 @@ public enum BuildfileLoader {
             throw ConfigError(kind.location, "generator.kind: conv needs generator.style (a safetensors file, see ConvGenerator)")
         }
         return TrackSpec(id: id, number: number, title: title ?? id, audio: audio, trimStart: trimStart, trimEnd: trimEnd,
-                         config: try ConfigCoding.decode(values))
+                         config: try ConfigCoding.decode(values), locations: values.mapValues(\.location))
+    }
+
+    /// A CPPN track's `generator.style` names an entry of `styles:` with the track's latent size.
+    static func checkStyle(of track: TrackSpec, styles: [StyleSettings]) throws {
+        let generator = track.config.generator
+        guard generator.kind == "cppn", let name = generator.style else { return }
+        let location = track.locations["generator.style"] ?? SourceLocation(file: "generator.style")
+        guard let style = styles.first(where: { $0.name == name }) else {
+            let hint = ConfigSchema.suggestion(for: name, among: styles.map(\.name)).map { " (did you mean \($0)?)" } ?? ""
+            let known = styles.isEmpty ? "the Buildfile has no styles: section" : "known: " + styles.map(\.name).joined(separator: ", ")
+            throw ConfigError(location, "generator.style: no style named '\(name)'\(hint); \(known)")
+        }
+        guard style.latentDim == track.config.controller.latentDim else {
+            throw ConfigError(location, "generator.style: style '\(name)' has latent_dim \(style.latentDim), track \(track.id) has controller.latent_dim \(track.config.controller.latentDim)")
+        }
+        if generator.weights != nil {
+            throw ConfigError(location, "generator.style and generator.weights both set for track \(track.id); use one")
+        }
+    }
+
+    /// A named or listed palette is checked when the Buildfile is read, not after rendering.
+    static func checkPalette(of track: TrackSpec) throws {
+        guard let text = track.config.look.palette else { return }
+        do { _ = try PaletteSource.parse(text) } catch {
+            throw ConfigError(track.locations["look.palette"] ?? SourceLocation(file: "look.palette"), "look.palette: \(error)")
+        }
     }
 
     static func parseCut(_ node: Node, _ file: String) throws -> CutConfig {

@@ -9,6 +9,8 @@ public enum ValueType: Equatable, Sendable {
     case choice([String])
     /// A file path relative to the Buildfile, or null.
     case optionalPath
+    /// A string or null.
+    case optionalString
 
     var expectation: String {
         switch self {
@@ -18,6 +20,7 @@ public enum ValueType: Equatable, Sendable {
         case .string: return "a string"
         case .choice(let options): return "one of " + options.joined(separator: ", ")
         case .optionalPath: return "a path or null"
+        case .optionalString: return "a string or null"
         }
     }
 }
@@ -47,6 +50,10 @@ public enum ConfigSchema {
         "generator.weights": .optionalPath,
         "generator.style": .optionalPath,
         "generator.render_scale": .float(0.05...2),
+        "look.palette": .optionalString,
+        "look.palette_from": .optionalPath,
+        "look.palette_colors": .int(2...16),
+        "look.palette_motion": .float(0...4),
         "postfx.tone_curve": .choice(toneCurves),
         "postfx.vignette": .float(0...1),
         "postfx.chroma_shift": .float(0...10),
@@ -103,7 +110,7 @@ public enum ConfigSchema {
                 throw ConfigError(located.location, "\(key): expected \(type.expectation), got '\(s)'\(hint)")
             }
             return value
-        case (.optionalPath, .string), (.optionalPath, .null): return value
+        case (.optionalPath, .string), (.optionalPath, .null), (.optionalString, .string), (.optionalString, .null): return value
         default: throw fail()
         }
     }

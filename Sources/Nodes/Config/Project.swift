@@ -10,6 +10,13 @@ public struct TrackSpec: Equatable, Sendable {
     public var trimStart: Double
     public var trimEnd: Double?
     public var config: TrackConfig
+    /// Where each configuration key got its value, for errors found after loading.
+    public var locations: [String: SourceLocation] = [:]
+
+    public static func == (a: TrackSpec, b: TrackSpec) -> Bool {
+        a.id == b.id && a.number == b.number && a.title == b.title && a.audio == b.audio
+            && a.trimStart == b.trimStart && a.trimEnd == b.trimEnd && a.config == b.config
+    }
 }
 
 /// The album: its tracks in order and the cut settings.
@@ -21,6 +28,8 @@ public struct Project: Sendable {
     public var artist: String?
     public var tracks: [TrackSpec]
     public var cut: CutConfig
+    /// The `styles:` entries: CPPN styles fitted to reference images, by name.
+    public var styles: [StyleSettings] = []
 
     public func track(_ id: String) -> TrackSpec? { tracks.first { $0.id == id } }
 }

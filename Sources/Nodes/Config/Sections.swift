@@ -36,6 +36,18 @@ public struct GeneratorConfig: Codable, Equatable, Sendable {
     public var renderScale: Double = 0.5
 }
 
+public struct LookConfig: Codable, Equatable, Sendable {
+    /// A named palette (`ntsbuild palettes` lists them) or hex colours ("#1b1b3a #693668 …");
+    /// nil keeps the generator's own colours.
+    public var palette: String? = nil
+    /// An image to take the palette from (k-means in CIELAB), relative to the Buildfile.
+    public var paletteFrom: String? = nil
+    /// How many colours to take from `palette_from`.
+    public var paletteColors: Int = 5
+    /// How far the music moves colours along the palette (the trajectory's hue swing): 0 holds them still.
+    public var paletteMotion: Double = 1.0
+}
+
 public struct PostFXConfig: Codable, Equatable, Sendable {
     public var toneCurve: String = "filmlog"
     public var vignette: Double = 0.3
@@ -77,6 +89,7 @@ public struct TrackConfig: Codable, Equatable, Sendable {
     public var features = FeaturesConfig()
     public var controller = ControllerConfig()
     public var generator = GeneratorConfig()
+    public var look = LookConfig()
     public var postfx = PostFXConfig()
     public var encoder = EncoderConfig()
     public var shards = ShardsConfig()

@@ -62,7 +62,18 @@ enum YAMLSource {
         var out: [String: LocatedValue] = [:]
         for (key, keyNode, valueNode) in try mapping(node, file, what: prefix.isEmpty ? "the document" : prefix) {
             let full = prefix.isEmpty ? key : prefix + "." + key
-            if valueNode.isMapping && ConfigSchema.types[full] == nil {
+            if full == "look.palette", valueNode.isMapping {
+                // `palette: {from: image.jpg, colors: 6}` is the spelled-out look.palette_from / palette_colors.
+                for (sub, subNode, subValue) in try mapping(valueNode, file, what: "look.palette") {
+                    guard ["from", "colors"].contains(sub) else {
+                        throw ConfigError(location(subNode, file), "unknown key look.palette.\(sub) (expected from or colors)")
+                    }
+                    let target = "look.palette_" + sub
+                    let located = LocatedValue(value: try value(subValue, file), location: location(subNode, file))
+                    out[target] = LocatedValue(value: try ConfigSchema.check(target, located), location: located.location)
+                }
+                out[full] = LocatedValue(value: .null, location: location(keyNode, file))
+            } else if valueNode.isMapping && ConfigSchema.types[full] == nil {
                 try out.merge(configValues(valueNode, prefix: full, file: file)) { _, new in new }
             } else {
                 let located = LocatedValue(value: try value(valueNode, file), location: location(keyNode, file))

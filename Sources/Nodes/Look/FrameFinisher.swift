@@ -1,14 +1,24 @@
 /// What the track node does to each generator frame before encoding: upscale to the output
-/// size (swscale, Lanczos), then the post-effects. `TrackRecipe` and `still` both go through
+/// size (swscale, Lanczos), map into the look's palette (if it has one), then the post-effects.
+/// With a palette, the trajectory's hue swing moves the colours along the palette
+/// (`look.palette_motion`) instead of rotating hues, which would leave the palette. `TrackRecipe` and `still` both go through
 /// this one type, so a still is, by construction, the frame the video shows.
 public struct FrameFinisher {
     public let output: OutputConfig
     private var postfx: PostFX
     private var scaler: ImageScaler?
+    private let paletteMap: PaletteMap?
+    private let paletteMotion: Float
 
-    public init(config: TrackConfig) throws {
+    /// The trajectory's hue swing is within ±0.08 turns; at `palette_motion` 1 that moves colours
+    /// up to a quarter of the palette's length either way.
+    static let shiftPerHueTurn: Float = 0.25 / 0.08
+
+    public init(config: TrackConfig, palette: Palette? = nil) throws {
         output = config.output
         postfx = try PostFX(config: config.postfx, seed: UInt64(config.controller.wanderSeed), fps: config.output.fps)
+        paletteMap = palette.map { PaletteMap(palette: $0) }
+        paletteMotion = Float(config.look.paletteMotion)
     }
 
     /// Frames must come in order when trails are on (the trail carries state from frame to frame).
@@ -17,6 +27,11 @@ public struct FrameFinisher {
         if image.width != output.width || image.height != output.height {
             if scaler == nil { scaler = try ImageScaler(from: (image.width, image.height), to: (output.width, output.height)) }
             image = scaler!.scale(image)
+        }
+        var curves = curves
+        if let paletteMap {
+            paletteMap.apply(&image, shift: paletteMotion * Self.shiftPerHueTurn * (curves.hue.isFinite ? curves.hue : 0))
+            curves.hue = 0
         }
         postfx.apply(&image, frame: frame, curves: curves)
         return image

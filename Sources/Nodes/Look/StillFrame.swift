@@ -28,7 +28,9 @@ public struct StillFrame {
         let frame = try StillFrame.frame(at: seconds, fps: fps, frames: frames, trackID: trackID)
 
         let target = NodeID("trajectory:\(trackID)")
-        let result = try workspace.build([target], options: BuildOptions(jobs: jobs))
+        let sources = GeneratorSources(config: track.config.generator)
+        let built = sources.nodes.filter { !$0.isFile }
+        let result = try workspace.build([target] + built, options: BuildOptions(jobs: jobs))
         if let failure = result.failures.first {
             throw StillError.buildFailed(failure.id.raw, message: failure.message ?? "failed")
         }
@@ -40,12 +42,16 @@ public struct StillFrame {
         let trajectory = try Safetensors.read(path: path)
         let latents = try trajectory.tensor("latent", in: path)
 
-        var generatorConfig = track.config.generator
-        generatorConfig.weights = generatorConfig.weights.map { workspace.engine.sourcePath($0) }
-        generatorConfig.style = generatorConfig.style.map { workspace.engine.sourcePath($0) }
+        var outputs: [NodeID: String] = [:]
+        for id in built {
+            guard let digest = result.result(for: id)?.output else { throw StillError.buildFailed(id.raw, message: "produced no output") }
+            outputs[id] = workspace.engine.store.path(of: digest)
+        }
+        let generatorConfig = sources.resolved { outputs[$0] ?? workspace.engine.sourcePath($0.filePath ?? $0.raw) }
         let generator = try Generators.make(config: generatorConfig, latentDim: track.config.controller.latentDim)
         let size = renderSize(track.config.output, scale: generatorConfig.renderScale)
-        let image = try finish(frame: frame, config: track.config, curves: { FrameCurves(trajectory: trajectory, frame: $0) }) {
+        let palette = try PaletteSource(look: track.config.look).palette { workspace.engine.sourcePath($0.filePath ?? $0.raw) }
+        let image = try finish(frame: frame, config: track.config, palette: palette, curves: { FrameCurves(trajectory: trajectory, frame: $0) }) {
             generator.render(row: $0, of: trajectory, latents: latents, width: size.width, height: size.height)
         }
         return StillFrame(trackID: trackID, frame: frame, image: image)
@@ -53,9 +59,9 @@ public struct StillFrame {
 
     /// The finished frame `frame`: renders and finishes the frames from `history` back up to it
     /// (just the one frame without trails) and returns the last.
-    static func finish(frame: Int, config: TrackConfig, curves: (Int) -> FrameCurves,
+    static func finish(frame: Int, config: TrackConfig, palette: Palette? = nil, curves: (Int) -> FrameCurves,
                        render: (Int) throws -> RGBImage) throws -> RGBImage {
-        var finisher = try FrameFinisher(config: config)
+        var finisher = try FrameFinisher(config: config, palette: palette)
         var image: RGBImage?
         for f in max(0, frame - finisher.history)...frame {
             image = try finisher.finish(try render(f), frame: f, curves: curves(f))

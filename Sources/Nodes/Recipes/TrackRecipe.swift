@@ -5,6 +5,7 @@ import Graph
 public struct TrackRecipe: Recipe {
     public struct Params: Codable, Equatable, Sendable {
         var output: OutputConfig
+        var look: LookConfig
         var postfx: PostFXConfig
         var encoder: EncoderConfig
         var trim: TrimParams
@@ -30,12 +31,13 @@ public struct TrackRecipe: Recipe {
     var trajectoryNode: NodeID { NodeID("trajectory:\(track.id)") }
     public var id: NodeID { NodeID("track:\(track.id)") }
     public var params: Params {
-        Params(output: track.config.output, postfx: track.config.postfx, encoder: track.config.encoder, trim: track.trim,
+        Params(output: track.config.output, look: track.config.look, postfx: track.config.postfx, encoder: track.config.encoder, trim: track.trim,
                title: track.title, album: album.title, artist: album.artist, number: track.number)
     }
     /// Copied into the run folder after the build.
     public var isDeliverable: Bool { true }
-    public var inputs: [NodeID] { shards + [track.audioNode, trajectoryNode] }
+    var paletteSource: PaletteSource { PaletteSource(look: track.config.look) }
+    public var inputs: [NodeID] { shards + [track.audioNode, trajectoryNode] + paletteSource.nodes }
     public var workUnits: Int { frames * max(1, track.config.output.width * track.config.output.height / 100_000) }
 
     public func make(_ context: BuildContext) throws -> String {
@@ -60,7 +62,7 @@ public struct TrackRecipe: Recipe {
             path: path,
             video: VideoSettings(output: out, encoder: config.encoder),
             audio: input, audioBitrate: config.encoder.audioBitrate, metadata: metadata)
-        var finisher = try FrameFinisher(config: config)
+        var finisher = try FrameFinisher(config: config, palette: try paletteSource.palette { context.path(of: $0) })
         var frame = 0
         for shard in shards {
             let reader = try ShardReader(path: context.path(of: shard))

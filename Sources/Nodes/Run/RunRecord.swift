@@ -108,6 +108,7 @@ public struct RunRecord {
         case "album": return "album.mp4"
         case "track" where parts.count == 2: return parts[1] + ".mp4"
         case "preview" where parts.count == 3: return PreviewRecipe.Part(rawValue: parts[2])?.fileName(track: parts[1])
+        case StyleRecipe.kind where parts.count == 2: return "style-\(parts[1]).safetensors"
         default: return nil
         }
     }

@@ -59,7 +59,7 @@ final class CPPNTape {
             activate(layer)
         }
         Self.affine(a[layers - 1], w.outWeight, w.outBias, rows: n, inner: h, outputs: 3, into: &rgb)
-        for i in 0..<(n * 3) { rgb[i] = 1 / (1 + Foundation.exp(-rgb[i])) }
+        for i in 0..<(n * 3) { rgb[i] = TrainingMath.sigmoid(rgb[i]) }
     }
 
     private func activate(_ layer: Int) {
@@ -72,18 +72,18 @@ final class CPPNTape {
 
     @inline(__always) static func value(_ kind: Activation, _ v: Float) -> Float {
         switch kind {
-        case .sin: return Foundation.sin(v)
-        case .cos: return Foundation.cos(v)
-        case .gaussian: return Foundation.exp(-v * v)
-        case .tanh: return Foundation.tanh(v)
+        case .sin: return TrainingMath.sin(v)
+        case .cos: return TrainingMath.cos(v)
+        case .gaussian: return TrainingMath.exp(-v * v)
+        case .tanh: return TrainingMath.tanh(v)
         }
     }
 
     /// d activation / d z, from z and the activation's value.
     @inline(__always) static func slope(_ kind: Activation, _ v: Float, _ y: Float) -> Float {
         switch kind {
-        case .sin: return Foundation.cos(v)
-        case .cos: return -Foundation.sin(v)
+        case .sin: return TrainingMath.cos(v)
+        case .cos: return -TrainingMath.sin(v)
         case .gaussian: return -2 * v * y
         case .tanh: return 1 - y * y
         }

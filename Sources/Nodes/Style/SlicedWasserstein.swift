@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The sliced Wasserstein distance between two point clouds in D dimensions, and its gradient:
 /// both clouds are projected on P unit directions, each projection sorted, and the sorted values
 /// compared in order — one-dimensional optimal transport per direction (Rabin et al. 2011; used
@@ -31,10 +33,16 @@ struct SlicedWasserstein {
         }
         directions = unit
         let m = target.count / dimension
-        quantiles = (0..<(raw.count / dimension)).map { s in
-            let sorted = Self.project(target, dimension: dimension, direction: unit, slice: s).sorted()
-            return (0..<count).map { i in sorted[min(m - 1, (2 * i + 1) * m / (2 * count))] }
+        let slices = raw.count / dimension
+        // Directions are independent: sorted on every core, each into its own slot.
+        var results = [[Float]](repeating: [], count: slices)
+        results.withUnsafeMutableBufferPointer { slots in
+            DispatchQueue.concurrentPerform(iterations: slices) { s in
+                let sorted = Self.sorted(Self.project(target, dimension: dimension, direction: unit, slice: s))
+                slots[s] = (0..<count).map { i in sorted[min(m - 1, (2 * i + 1) * m / (2 * count))] }
+            }
         }
+        quantiles = results
     }
 
     static func project(_ points: [Float], dimension d: Int, direction: [Float], slice s: Int) -> [Float] {
@@ -71,17 +79,54 @@ struct SlicedWasserstein {
         return total / Double(n * slices)
     }
 
-    /// Indices that sort `values` ascending, ties by index: one sort of 64-bit keys (the float's
-    /// bits made order-preserving, above the index), which is several times faster than sorting
-    /// (value, index) pairs with a closure.
+    /// Indices that sort `values` ascending, ties by index: a stable LSD radix sort (passes of
+    /// 11, 11 and 10 bits) of the floats' bits made order-preserving — several times faster than
+    /// a comparison sort, which was most of a fitting step's time.
     static func sortedOrder(_ values: [Float]) -> [Int] {
-        var keys = [UInt64](repeating: 0, count: values.count)
-        for (i, v) in values.enumerated() {
-            let bits = v.bitPattern
-            let ordered = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
-            keys[i] = UInt64(ordered) << 32 | UInt64(i)
+        let n = values.count
+        var keys = [UInt32](repeating: 0, count: n), keys2 = keys
+        var order = [Int32](repeating: 0, count: n), order2 = order
+        var counts = [Int](repeating: 0, count: 2048)
+        keys.withUnsafeMutableBufferPointer { k in
+            order.withUnsafeMutableBufferPointer { o in
+                for i in 0..<n {
+                    let bits = values[i].bitPattern
+                    k[i] = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+                    o[i] = Int32(i)
+                }
+            }
         }
-        keys.sort()
-        return keys.map { Int($0 & 0xFFFF_FFFF) }
+        for (shift, bits) in [(UInt32(0), UInt32(11)), (11, 11), (22, 10)] {
+            let mask = (UInt32(1) << bits) - 1
+            keys.withUnsafeMutableBufferPointer { src in
+                keys2.withUnsafeMutableBufferPointer { dst in
+                    order.withUnsafeMutableBufferPointer { osrc in
+                        order2.withUnsafeMutableBufferPointer { odst in
+                            counts.withUnsafeMutableBufferPointer { c in
+                                for i in 0..<c.count { c[i] = 0 }
+                                for i in 0..<n { c[Int((src[i] >> shift) & mask)] += 1 }
+                                var total = 0
+                                for i in 0..<Int(mask + 1) { let x = c[i]; c[i] = total; total += x }
+                                for i in 0..<n {
+                                    let bucket = Int((src[i] >> shift) & mask)
+                                    let at = c[bucket]
+                                    c[bucket] = at + 1
+                                    dst[at] = src[i]
+                                    odst[at] = osrc[i]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            swap(&keys, &keys2)
+            swap(&order, &order2)
+        }
+        return order.map { Int($0) }
+    }
+
+    /// `values` sorted ascending (by the same radix sort).
+    static func sorted(_ values: [Float]) -> [Float] {
+        sortedOrder(values).map { values[$0] }
     }
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Graph
 
 /// Fits CPPN weights to a reference image by gradient descent (Adam): each step renders the
 /// network at `batch` latents drawn from N(0, I) — the range the controller's trajectories move
@@ -86,7 +87,7 @@ public struct StyleFitter {
 
         var colours: [Double] = [], textures: [Double] = []
         for step in 0..<s.steps {
-            if cancelled() { throw StyleError.interrupted }
+            if cancelled() { throw GraphError.interrupted }
             var random = SeededRandom(seed: UInt64(s.seed), stream: 0x57E9_0000 &+ UInt64(step))
             let latents = (0..<s.batch).map { _ in (0..<s.latentDim).map { _ in random.nextGaussian() } }
             let targets = loss.targets(reference, random: &random)
@@ -139,17 +140,5 @@ public struct StyleFitter {
             slots[b] = LatentResult(value: value, gradient: backward ? gradient.flattened : [])
         }
         return slots.map { $0! }
-    }
-}
-
-public enum StyleError: Error, CustomStringConvertible, Equatable {
-    case interrupted
-    case badReference(file: String, reason: String)
-
-    public var description: String {
-        switch self {
-        case .interrupted: return "style fit interrupted"
-        case .badReference(let file, let reason): return "\(file): \(reason)"
-        }
     }
 }
