@@ -34,6 +34,7 @@ public struct GeneratorConfig: Codable, Equatable, Sendable {
     /// `kind: conv` only: the generator's safetensors file (see `ConvGenerator`), relative to the Buildfile.
     public var style: String? = nil
     public var renderScale: Double = 0.5
+    public init() {}
 }
 
 public struct LookConfig: Codable, Equatable, Sendable {

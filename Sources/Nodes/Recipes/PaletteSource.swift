@@ -26,6 +26,6 @@ struct PaletteSource {
 
     /// A palette's name, or its colours as hex ("#1b1b3a #693668 …").
     static func parse(_ text: String) throws -> Palette {
-        text.contains("#") ? try Palette(parsing: text) : try PaletteLibrary.named(text)
+        text.contains("#") ? try Palette(parsing: text) : try Palette.named(text)
     }
 }
