@@ -113,6 +113,19 @@ final class LookPaletteTests: XCTestCase {
         XCTAssertEqual(palette.stops.map(\.l), palette.stops.map(\.l).sorted(), "dark to light")
     }
 
+    func testExtractFromAFile() throws {
+        let dir = try MediaFixtures.scratchDirectory()
+        defer { MediaFixtures.cleanUp(dir) }
+        let path = dir.appendingPathComponent("blocks.png").path
+        let image = Self.fourBlocks(width: 120, height: 90)
+        try PNGWriter.write(image, to: path)
+        XCTAssertEqual(try Palette.extract(fromImageAt: path, colors: 4, seed: 7), try Palette.extract(from: image, colors: 4, seed: 7))
+        let missing = dir.appendingPathComponent("gone.png").path
+        XCTAssertThrowsError(try Palette.extract(fromImageAt: missing, colors: 4, seed: 7)) { error in
+            XCTAssertEqual("\(error)", "\(missing): no such file")
+        }
+    }
+
     func testExtractIsDeterministic() throws {
         let image = Self.noiseAndGradients(width: 160, height: 120, seed: 3)
         let a = try Palette.extract(from: image, colors: 6, seed: 11)

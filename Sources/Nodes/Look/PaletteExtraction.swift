@@ -39,6 +39,13 @@ extension Palette {
         return try Palette(stops: sortedByLightness(centres))
     }
 
+    /// `extract` on a reference image file (PNG, JPEG or WebP); a bad file throws `ImageError`
+    /// naming `path`.
+    public static func extract(fromImageAt path: String, colors: Int, seed: UInt64,
+                               maxPixels: Int = 40_000_000) throws -> Palette {
+        try extract(from: ImageReader.read(path: path, maxPixels: maxPixels), colors: colors, seed: seed)
+    }
+
     /// The copy k-means runs on: at most `extractionPixels` pixels, same aspect ratio.
     static func extractionCopy(_ image: RGBImage) -> RGBImage {
         guard image.width * image.height > extractionPixels else { return image }
