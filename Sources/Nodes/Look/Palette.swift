@@ -105,15 +105,24 @@ public struct Palette: Equatable, Sendable {
     }
 
     /// Whether any sample is within `deltaE` (ΔE00) of `colour`. The samples nearest in ΔE76 are
-    /// tried first, which almost always settles it; otherwise every sample is checked.
+    /// tried first — found coarse to fine, every 16th sample then the 32 around the best — which
+    /// almost always settles it; otherwise every sample is checked, so the answer is exact.
     private static func near(_ colour: LabColor, _ samples: [LabColor], _ deltaE: Double) -> Bool {
-        var best = 0, bestDistance = Double.infinity
-        for (i, s) in samples.enumerated() {
+        func distance(_ s: LabColor) -> Double {
             let dl = s.l - colour.l, da = s.a - colour.a, db = s.b - colour.b
-            let d = dl * dl + da * da + db * db
-            if d < bestDistance { best = i; bestDistance = d }
+            return dl * dl + da * da + db * db
         }
-        for i in max(0, best - 2)...min(samples.count - 1, best + 2) where colour.deltaE00(samples[i]) <= deltaE {
+        func nearest(in range: StrideTo<Int>) -> Int {
+            var best = range.first(where: { _ in true }) ?? 0, bestDistance = Double.infinity
+            for i in range {
+                let d = distance(samples[i])
+                if d < bestDistance { best = i; bestDistance = d }
+            }
+            return best
+        }
+        let coarse = nearest(in: stride(from: 0, to: samples.count, by: 16))
+        let fine = nearest(in: stride(from: max(0, coarse - 16), to: min(samples.count, coarse + 17), by: 1))
+        for i in max(0, fine - 2)...min(samples.count - 1, fine + 2) where colour.deltaE00(samples[i]) <= deltaE {
             return true
         }
         return samples.contains { colour.deltaE00($0) <= deltaE }

@@ -26,14 +26,24 @@ extension Palette {
         var assignment = [Int](repeating: -1, count: points.colours.count)
         for _ in 0..<extractionIterations {
             var changed = false
-            for (i, c) in points.colours.enumerated() {
-                let nearest = nearestCentre(c, centres).index
-                if nearest != assignment[i] { assignment[i] = nearest; changed = true }
+            let flat = centres.flatMap { [$0.l, $0.a, $0.b] }
+            flat.withUnsafeBufferPointer { centre in
+                for (i, c) in points.colours.enumerated() {
+                    let nearest = nearestCentre(c, centre)
+                    if nearest != assignment[i] { assignment[i] = nearest; changed = true }
+                }
             }
             if !changed { break }
             centres = updatedCentres(points, assignment, centres)
         }
         return try Palette(stops: sortedByLightness(centres))
+    }
+
+    /// `extract` on a reference image file (PNG, JPEG or WebP); a bad file throws `ImageError`
+    /// naming `path`.
+    public static func extract(fromImageAt path: String, colors: Int, seed: UInt64,
+                               maxPixels: Int = 40_000_000) throws -> Palette {
+        try extract(from: ImageReader.read(path: path, maxPixels: maxPixels), colors: colors, seed: seed)
     }
 
     /// The copy k-means runs on: at most `extractionPixels` pixels, same aspect ratio.
@@ -123,13 +133,15 @@ extension Palette {
         return centres
     }
 
-    private static func nearestCentre(_ c: LabColor, _ centres: [LabColor]) -> (index: Int, distance: Double) {
-        var best = 0, bestDistance = squaredDistance(c, centres[0])
-        for k in 1..<centres.count {
-            let d = squaredDistance(c, centres[k])
+    /// The lowest-numbered centre at the least squared distance; centres as flat L, a, b triples.
+    private static func nearestCentre(_ c: LabColor, _ centre: UnsafeBufferPointer<Double>) -> Int {
+        var best = 0, bestDistance = Double.infinity
+        for k in 0..<(centre.count / 3) {
+            let dl = c.l - centre[3 * k], da = c.a - centre[3 * k + 1], db = c.b - centre[3 * k + 2]
+            let d = dl * dl + da * da + db * db
             if d < bestDistance { best = k; bestDistance = d }
         }
-        return (best, bestDistance)
+        return best
     }
 
     private static func squaredDistance(_ x: LabColor, _ y: LabColor) -> Double {

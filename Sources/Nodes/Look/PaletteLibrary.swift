@@ -18,14 +18,17 @@ public enum PaletteLibrary {
     ]
 
     public static var names: [String] { table.map(\.name) }
-}
 
-extension Palette {
-    /// A palette from the built-in library.
+    /// The library's palette called `name`; an unknown name suggests the closest one.
     public static func named(_ name: String) throws -> Palette {
-        guard let entry = PaletteLibrary.table.first(where: { $0.name == name }) else {
-            throw PaletteError.unknownName(name, suggestion: ConfigSchema.suggestion(for: name, among: PaletteLibrary.names))
+        guard let entry = table.first(where: { $0.name == name }) else {
+            throw PaletteError.unknownName(name, suggestion: ConfigSchema.suggestion(for: name, among: names))
         }
         return try Palette(parsing: entry.colors)
     }
+}
+
+extension Palette {
+    /// A palette from the built-in library (`PaletteLibrary.named`).
+    public static func named(_ name: String) throws -> Palette { try PaletteLibrary.named(name) }
 }
