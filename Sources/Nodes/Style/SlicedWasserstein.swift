@@ -65,15 +65,22 @@ struct SlicedWasserstein {
         let d = dimension, n = count
         var total = 0.0
         let scale = 2 * weight / Float(n * slices)
-        for s in 0..<slices {
-            let projected = Self.project(points, dimension: d, direction: directions, slice: s)
-            let order = Self.sortedOrder(projected)
-            let target = quantiles[s]
-            for (rank, i) in order.enumerated() {
-                let diff = projected[i] - target[rank]
-                total += Double(diff * diff)
-                let g = scale * diff
-                for k in 0..<d { gradient[i * d + k] += g * directions[s * d + k] }
+        gradient.withUnsafeMutableBufferPointer { grad in
+            directions.withUnsafeBufferPointer { dirs in
+                for s in 0..<slices {
+                    let projected = Self.project(points, dimension: d, direction: directions, slice: s)
+                    let order = Self.sortedOrder(projected)
+                    quantiles[s].withUnsafeBufferPointer { target in
+                        projected.withUnsafeBufferPointer { p in
+                            for (rank, i) in order.enumerated() {
+                                let diff = p[i] - target[rank]
+                                total += Double(diff * diff)
+                                let g = scale * diff
+                                for k in 0..<d { grad[i * d + k] += g * dirs[s * d + k] }
+                            }
+                        }
+                    }
+                }
             }
         }
         return total / Double(n * slices)
