@@ -7,12 +7,12 @@ import XCTest
 final class DemoPresetsTests: XCTestCase {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
-    /// The demo project (Buildfile, audio, presets, anchors) copied to a scratch folder.
+    /// The demo project (Buildfile, audio, presets, anchors, style library) copied to a scratch folder.
     static let project: String = {
         let root = NSTemporaryDirectory() + "ntsbuild-demo-" + UUID().uuidString
         let fm = FileManager.default
         try! fm.createDirectory(atPath: root, withIntermediateDirectories: true)
-        for item in ["Buildfile.yaml", "album", "presets", "models"] {
+        for item in ["Buildfile.yaml", "album", "presets", "models", "styles"] {
             try! fm.copyItem(atPath: repository + "/" + item, toPath: root + "/" + item)
         }
         return root

@@ -5,7 +5,7 @@ import Yams
 
 /// The shipped presets: only known keys, valid values, and each one visibly its own look.
 final class LookPresetTests: XCTestCase {
-    static let names = ["drift", "pulse", "fracture", "nocturne", "surge", "lumen"]
+    static let names = ["drift", "pulse", "fracture", "nocturne", "surge", "lumen", "vessel", "masonry"]
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// The default configuration as a snake_case dictionary (the Buildfile's spelling).
@@ -36,7 +36,15 @@ final class LookPresetTests: XCTestCase {
         }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(TrackConfig.self, from: JSONSerialization.data(withJSONObject: merged))
+        var config = try decoder.decode(TrackConfig.self, from: JSONSerialization.data(withJSONObject: merged))
+        // Style files are relative to the project (the repository), not to the test's working directory.
+        config.generator.weights = config.generator.weights.map { root.appendingPathComponent($0).path }
+        return config
+    }
+
+    /// The preset's palette, if it has one.
+    static func palette(_ config: TrackConfig) throws -> Palette? {
+        try config.look.palette.map(PaletteSource.parse)
     }
 
     func testPresetsUseOnlyKnownKeysAndValidValues() throws {
@@ -55,20 +63,22 @@ final class LookPresetTests: XCTestCase {
         let features = LookFixtures.features(fps: 30, seconds: 6, onsetTimes: [4.9])
         var frames: [String: RGBImage] = [:]
         for name in Self.names {
-            let config = try Self.config(name)
+            var config = try Self.config(name)
+            config.output.width = 240  // the finisher then only maps the palette and applies post-effects
+            config.output.height = 135
             var controllerConfig = config.controller
             controllerConfig.anchors = nil
             let anchors = try Controller.loadAnchors(path: Self.root.appendingPathComponent("models/meta.json").path, dim: controllerConfig.latentDim)
             let trajectory = try Controller(config: controllerConfig, anchors: anchors, fps: 30).trajectory(features: features)
             let cppn = try CPPN(config: config.generator, latentDim: controllerConfig.latentDim)
-            var fx = try PostFX(config: config.postfx, seed: UInt64(controllerConfig.wanderSeed), fps: 30)
+            var finisher = try FrameFinisher(config: config, palette: try Self.palette(config))
             var image = RGBImage(width: 1, height: 1)
             // Run a few frames so trails have history.
             for frame in 145...150 {
                 let curves = FrameCurves(trajectory: trajectory, frame: frame)
                 image = cppn.render(latent: trajectory.tensors["latent"]!.row(frame), width: 240, height: 135,
                                     zoom: curves.zoom, rotation: curves.rotation)
-                fx.apply(&image, frame: frame, curves: curves)
+                image = try finisher.finish(image, frame: frame, curves: curves)
             }
             XCTAssertGreaterThan(LookFixtures.lumaStats(image).std, 12, name)
             LookFixtures.writePPM(image, to: "/tmp/look-gallery/preset-\(name).ppm")

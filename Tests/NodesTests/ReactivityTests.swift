@@ -48,7 +48,7 @@ final class ReactivityTests: XCTestCase {
         let anchors = Controller.seededAnchors(count: 6, dim: controllerConfig.latentDim, seed: UInt64(controllerConfig.wanderSeed))
         let trajectory = try Controller(config: controllerConfig, anchors: anchors, fps: Self.fps).trajectory(features: features)
         let cppn = try CPPN(config: config.generator, latentDim: controllerConfig.latentDim)
-        var finisher = try FrameFinisher(config: config)
+        var finisher = try FrameFinisher(config: config, palette: try LookPresetTests.palette(config))
         let latents = trajectory.tensors["latent"]!
         var previous: [UInt8]?
         var change: [Double] = []
