@@ -82,6 +82,21 @@ final class StyleCLITests: XCTestCase {
         XCTAssertEqual(bytesA, bytesB)
     }
 
+    /// The fitted numbers themselves, pinned: the library in styles/ is re-created bit for bit only
+    /// while this holds. If a change to style fitting moves it, bump `StyleFitter.version` and refit
+    /// the library (styles/README.md), then update the digest here.
+    func testFittedWeightsArePinned() throws {
+        let p = try project()
+        XCTAssertEqual(try p.ntsbuild("style:tiny").status, 0)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: p.latest + "/style-tiny.safetensors"))
+        let headerLength = Int(bytes.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }.littleEndian)
+        let tensors = bytes.dropFirst(8 + headerLength)
+        XCTAssertEqual(tensors.count, 1068)
+        let dump = p.root + "/tensors.bin"
+        try Data(tensors).write(to: URL(fileURLWithPath: dump))
+        XCTAssertEqual(try RunRecord.sha256(of: dump), "c4f89ae6a4ba6e686e7dcf284e03a6285b0c599dbacf98cde2c0c5ad6b7fdc33")
+    }
+
     /// Bad reference images fail the style node with one line naming the file; nothing else is lost.
     func testBadReferencesAreOneLineErrors() throws {
         let p = try project()

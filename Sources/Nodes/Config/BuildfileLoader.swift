@@ -186,7 +186,10 @@ public enum BuildfileLoader {
         guard let eq = assignment.firstIndex(of: "=") else { throw ConfigError(location, "expected KEY=VALUE") }
         let key = String(assignment[..<eq]).trimmingCharacters(in: .whitespaces)
         let text = String(assignment[assignment.index(after: eq)...])
-        let node = try YAMLSource.parse(text.isEmpty ? "''" : text, displayName: location.file) ?? Node("")
+        // A value starting with '#' would be a YAML comment; on the command line it means the text
+        // itself (look.palette=#1b1b3a #693668 …).
+        let node = text.hasPrefix("#") ? Node(text, Tag(.str), .singleQuoted)
+            : try YAMLSource.parse(text.isEmpty ? "''" : text, displayName: location.file) ?? Node("")
         let located = LocatedValue(value: try YAMLSource.value(node, location.file), location: location)
         return (key, LocatedValue(value: try ConfigSchema.check(key, located), location: location))
     }
