@@ -15,8 +15,8 @@ final class DamagedObjectTests: XCTestCase {
         return g
     }
 
-    func object(_ s: Sandbox, _ result: BuildResult, _ id: NodeID) -> String {
-        s.engine().store.path(of: result.result(for: id)!.output!)
+    func object(_ s: Sandbox, _ result: BuildResult, _ id: NodeID) throws -> String {
+        s.engine().store.path(of: try XCTUnwrap(result.result(for: id)?.output, "\(id) has no output"))
     }
 
     func flipByte(_ path: String) throws {
@@ -42,7 +42,7 @@ final class DamagedObjectTests: XCTestCase {
         let s = Sandbox(), counter = RunCounter()
         s.write("src.txt", "hello")
         let first = try s.engine().build(chain(2, counter: counter), targets: ["n:1"], options: BuildOptions(jobs: 1))
-        let path = object(s, first, "n:1")
+        let path = try object(s, first, "n:1")
         let good = try Data(contentsOf: URL(fileURLWithPath: path))
         // Same size, same mtime: only the bytes tell.
         let mtime = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as! Date
@@ -61,7 +61,7 @@ final class DamagedObjectTests: XCTestCase {
         let s = Sandbox(), counter = RunCounter()
         s.write("src.txt", "hello")
         let first = try s.engine().build(chain(2, counter: counter), targets: ["n:1"], options: BuildOptions(jobs: 1))
-        let path = object(s, first, "n:1")
+        let path = try object(s, first, "n:1")
         let good = try Data(contentsOf: URL(fileURLWithPath: path))
         truncate(path, 3)
 
@@ -76,7 +76,7 @@ final class DamagedObjectTests: XCTestCase {
         let s = Sandbox(), counter = RunCounter()
         s.write("src.txt", "hello")
         let first = try s.engine().build(chain(6, counter: counter), targets: ["n:5"], options: BuildOptions(jobs: 2))
-        for i in 0..<6 { try flipByte(object(s, first, NodeID("n:\(i)"))) }
+        for i in 0..<6 { try flipByte(try object(s, first, NodeID("n:\(i)"))) }
 
         // The top changes, so it reads n:4, whose rebuild reads n:3, and so on down the chain.
         let recorder = Recorder()
@@ -89,16 +89,16 @@ final class DamagedObjectTests: XCTestCase {
             if case .skipped(let id, let because) = event { XCTFail("\(id) reported as skipped because of \(because), then built") }
             if case .failed(let id, let message) = event { XCTFail("\(id) reported as failed: \(message)") }
         }
-        let output = try String(contentsOfFile: object(s, second, "n:5"), encoding: .utf8)
+        let output = try String(contentsOfFile: try object(s, second, "n:5"), encoding: .utf8)
         XCTAssertEqual(output, "hello0/0;1/0;2/0;3/0;4/0;top2/0;")
-        for i in 0..<5 { XCTAssertTrue(try s.engine().store.verify(second.result(for: NodeID("n:\(i)"))!.output!), "n:\(i)") }
+        for i in 0..<5 { XCTAssertTrue(try s.engine().store.verify(try XCTUnwrap(second.result(for: NodeID("n:\(i)"))?.output)), "n:\(i)") }
     }
 
     func testAnObjectDamagedAgainAfterItsRebuildFailsInsteadOfRetryingForever() throws {
         let s = Sandbox(), counter = RunCounter()
         s.write("src.txt", "hello")
         let first = try s.engine().build(chain(2, counter: counter), targets: ["n:1"], options: BuildOptions(jobs: 1))
-        try flipByte(object(s, first, "n:0"))
+        try flipByte(try object(s, first, "n:0"))
 
         // A store that damages n:0's object every time it is written.
         let engine = Engine(projectRoot: s.root, cacheDirectory: s.root + "/cache", fs: DamagingFileSystem(damaging: "hello0/0;"))
