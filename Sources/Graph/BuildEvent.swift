@@ -30,8 +30,9 @@ public struct NodeResult: Sendable {
     public var seconds: Double
     public var reasons: [Reason]
     public var message: String?
-    /// Failed because an input's cached object was corrupt (dropped; the engine retries).
-    public var corruptInput = false
+    /// Failed because an input's cached object was damaged (it was dropped), or skipped because
+    /// such a node was: the engine builds it in another pass of the same build.
+    public var awaitsRetry = false
 }
 
 public struct BuildResult: Sendable {

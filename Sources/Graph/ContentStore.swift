@@ -37,15 +37,16 @@ public struct ContentStore: Sendable {
     }
 
     /// Hashes a finished file and moves it into the store. Returns its digest.
+    ///
+    /// The new file is renamed over whatever already has the digest's name, never dropped in its
+    /// favour: a file under that name is only a claim (it may have been truncated, flipped or
+    /// edited since it was written), while these bytes were hashed a moment ago. rename(2) is
+    /// atomic, and a reader that has the old file open keeps reading the old inode.
     public func insert(fileAt source: String) throws -> Digest {
         let digest = try Hasher128.hashFile(atPath: source)
         let target = path(of: digest)
-        if fs.exists(target) {
-            try fs.remove(source)
-        } else {
-            try fs.makeDirectory((target as NSString).deletingLastPathComponent)
-            try fs.moveIntoPlace(source, to: target)
-        }
+        try fs.makeDirectory((target as NSString).deletingLastPathComponent)
+        try fs.moveIntoPlace(source, to: target)
         return digest
     }
 

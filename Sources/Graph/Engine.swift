@@ -64,9 +64,14 @@ public final class Engine: @unchecked Sendable {
         var results: [NodeID: NodeResult] = [:]
         var finished: [NodeID] = []
         // A corrupt input object found mid-build is dropped with its action record; one more pass
-        // then rebuilds it and whatever read it, reusing everything else.
-        for pass in 0..<3 {
-            let run = Run(engine: self, graph: graph, order: order, targets: targets, options: options, observer: observer)
+        // then rebuilds it and whatever read it, reusing everything else. A chain of damaged
+        // objects (features, trajectory, rows, frames) is uncovered one link per pass, so the
+        // passes go on while each one drops an object no earlier pass dropped; an object found
+        // damaged again after its rebuild fails its reader instead, so the passes end (and in
+        // any case after one pass per node).
+        var dropped: Set<Digest> = []
+        for pass in 0...order.count {
+            let run = Run(engine: self, graph: graph, order: order, targets: targets, options: options, observer: observer, droppedEarlier: dropped)
             run.settleReusedNodes()
             if run.remaining > 0 {
                 let workers = (0..<run.workerCount).map { _ in Thread { run.work() } }
@@ -82,7 +87,8 @@ public final class Engine: @unchecked Sendable {
                 if results[r.id] == nil { finished.append(r.id) }
                 results[r.id] = r
             }
-            guard run.corruptInputSeen, pass < 2, !isCancelled, !options.dryRun else { break }
+            guard run.corruptInputSeen, pass < order.count, !isCancelled, !options.dryRun else { break }
+            dropped.formUnion(run.dropped)
         }
         if !options.dryRun {
             try stats.save()
@@ -124,10 +130,19 @@ private final class Run: @unchecked Sendable {
     var stopLaunching = false
     var finishedWorkers = 0
     var corruptInputSeen = false
+    /// Nodes that failed or were skipped only because of a damaged object: the next pass builds
+    /// them, so they are reported neither as failed nor as skipped.
+    var awaitingRetry: [Bool]
+    /// Damaged objects dropped by earlier passes, and by this one (under `droppedLock`).
+    let droppedEarlier: Set<Digest>
+    private(set) var dropped: Set<Digest> = []
+    let droppedLock = NSLock()
     let workerCount: Int
 
-    init(engine: Engine, graph: BuildGraph, order: [NodeID], targets: [NodeID], options: BuildOptions, observer: BuildObserver?) {
+    init(engine: Engine, graph: BuildGraph, order: [NodeID], targets: [NodeID], options: BuildOptions, observer: BuildObserver?,
+         droppedEarlier: Set<Digest> = []) {
         self.engine = engine
+        self.droppedEarlier = droppedEarlier
         self.graph = graph
         self.options = options
         self.observer = observer
@@ -151,6 +166,7 @@ private final class Run: @unchecked Sendable {
         outputs = Array(repeating: nil, count: order.count)
         keys = Array(repeating: nil, count: order.count)
         statuses = Array(repeating: nil, count: order.count)
+        awaitingRetry = Array(repeating: false, count: order.count)
         // Critical path first: a node's priority is its own expected seconds plus the longest
         // chain of expected seconds that waits on it.
         heads = order.map { engine.actions.head(of: $0) }
@@ -188,9 +204,10 @@ private final class Run: @unchecked Sendable {
         statuses[node] = result.status
         outputs[node] = result.output
         keys[node] = result.key
+        awaitingRetry[node] = result.awaitsRetry
         if !order[node].isFile || result.status == .failed { results.append(result) }
-        if result.status == .failed && !options.keepGoing && !result.corruptInput { stopLaunching = true }
-        if result.corruptInput { corruptInputSeen = true }
+        if result.status == .failed && !options.keepGoing && !result.awaitsRetry { stopLaunching = true }
+        if result.awaitsRetry { corruptInputSeen = true }
     }
 
     /// What each node is expected to cost: the seconds its last build took (from the action
@@ -234,12 +251,17 @@ private final class Run: @unchecked Sendable {
             let node = ready.removeMax().index
             running += 1
             let blocked = inputs[node].first { statuses[$0] == .failed || statuses[$0] == .skipped }
+            let blockedByRetry = blocked.map { awaitingRetry[$0] } ?? false
             let inputState = inputs[node].map { (order[$0], outputs[$0], keys[$0]) }
             condition.unlock()
 
             let id = order[node]
-            let result: NodeResult
-            if let blocked {
+            var result: NodeResult
+            if let blocked, blockedByRetry {
+                // Not a failure the user needs to hear about: the next pass builds both.
+                result = NodeResult(id: id, status: .skipped, seconds: 0, reasons: [], message: "waits for \(order[blocked]) to be rebuilt")
+                result.awaitsRetry = true
+            } else if let blocked {
                 result = NodeResult(id: id, status: .skipped, seconds: 0, reasons: [], message: "input \(order[blocked]) failed")
                 emit(.skipped(id, because: order[blocked]))
             } else {
@@ -275,10 +297,22 @@ private final class Run: @unchecked Sendable {
         do {
             return try make(recipe, inputs: inputs, head: head, isTarget: isTarget, probeOnly: probeOnly)
         } catch let error as GraphError where error.isDamagedObject {
+            if let digest = error.damagedObject, droppedEarlier.contains(digest) {
+                // Rebuilt by an earlier pass and damaged again: the store cannot keep it, and
+                // another pass would not end.
+                let message = GraphError.damagedAgain(digest, path: engine.store.path(of: digest)).description
+                emit(.failed(id, message: message))
+                return NodeResult(id: id, status: .failed, seconds: 0, reasons: [], message: message)
+            }
+            if let digest = error.damagedObject {
+                droppedLock.lock()
+                dropped.insert(digest)
+                droppedLock.unlock()
+            }
             let message = error.description
             emit(.warning(id, message: message))
             var result = NodeResult(id: id, status: .failed, seconds: 0, reasons: [], message: message)
-            result.corruptInput = true
+            result.awaitsRetry = true
             return result
         } catch {
             let message = String(describing: error)
@@ -332,7 +366,12 @@ private final class Run: @unchecked Sendable {
         // intermediate object is read only by a dependent that rebuilds, which verifies it and,
         // if it is missing or corrupt, drops it and has the engine rebuild it (a retry pass).
         // Checking every object made a no-op build of 100k nodes a fifth slower.
-        if let record = engine.actions.lookup(key), !isTarget || engine.store.size(of: record.output) == record.size {
+        // A target is re-hashed, not stat'ed: an in-place edit keeps the size and can keep the
+        // mtime (`touch -r`, taggers that preserve it), and bit rot changes neither, so no stat
+        // shortcut tells a good object from a damaged one. Targets are few (the videos and
+        // previews), and XXH3 reads them at memory speed. A damaged one is rebuilt here, and its
+        // fresh bytes replace it in the store.
+        if let record = engine.actions.lookup(key), try !isTarget || engine.store.isIntact(record.output, size: record.size) {
             if !options.dryRun && head != key {
                 // Reusing an older build (a config switched back): its trace becomes the current one.
                 try engine.traces.save(Trace(kind: kind, version: version, key: key, params: params, inputs: known, output: record.output, seconds: record.seconds), for: id)

@@ -6,6 +6,7 @@ public enum GraphError: Error, CustomStringConvertible {
     case missingSource(NodeID, path: String)
     case corruptObject(Digest, path: String)
     case missingObject(Digest, path: String)
+    case damagedAgain(Digest, path: String)
     case nodeFailed(NodeID, message: String)
     case interrupted
 
@@ -18,6 +19,8 @@ public enum GraphError: Error, CustomStringConvertible {
         case .missingSource(let id, let path): return "\(path): file not found (needed by \(id))"
         case .corruptObject(let digest, let path): return "\(path): cached object \(digest.short) is corrupt; it was dropped and will be rebuilt"
         case .missingObject(let digest, let path): return "\(path): cached object \(digest.short) is missing; it will be rebuilt"
+        case .damagedAgain(let digest, let path):
+            return "\(path): cached object \(digest.short) is damaged or gone again after it was rebuilt (a failing disk, or something else writing into the cache?)"
         case .nodeFailed(let id, let message): return "\(id): \(message)"
         case .interrupted: return "interrupted"
         }
@@ -30,6 +33,14 @@ extension GraphError {
         switch self {
         case .corruptObject, .missingObject: return true
         default: return false
+        }
+    }
+
+    /// The object a damaged-object error is about.
+    var damagedObject: Digest? {
+        switch self {
+        case .corruptObject(let digest, _), .missingObject(let digest, _): return digest
+        default: return nil
         }
     }
 }

@@ -30,12 +30,14 @@ enum CLI {
         var lastErrorLine: String { stderr.split(separator: "\n").last.map(String.init) ?? "" }
     }
 
+    /// `environment`: variables set on top of the test's own.
     @discardableResult
-    static func run(_ arguments: [String], in directory: String) throws -> Result {
+    static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

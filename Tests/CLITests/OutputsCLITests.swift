@@ -125,7 +125,7 @@ final class OutputsCLITests: XCTestCase {
 
     func testVerifyNamesATamperedOrMissingOutput() throws {
         let p = try copy()
-        // Outputs are hard links into the cache: replace the file rather than editing it in place.
+        // Replaced, not edited in place (either way the cache is not touched: outputs are copies).
         let sheet = p.latest + "/two-sheet.png"
         var bytes = try Data(contentsOf: URL(fileURLWithPath: sheet))
         bytes[bytes.count / 2] ^= 0xFF

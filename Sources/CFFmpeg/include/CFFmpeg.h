@@ -28,6 +28,10 @@ int64_t cffmpeg_nopts_value(void);
 const char *cffmpeg_err2str(int errnum, char *buffer, size_t size);
 /// Silences FFmpeg's own logging except errors, once per process.
 void cffmpeg_quiet_logs(void);
+/// libx264's `asm` option for its own detected CPU capabilities minus AVX-512 (whose mb-tree
+/// code reads memory it never wrote), as a decimal mask into `buffer`; 0 when there is nothing
+/// to take out (no AVX-512) or libx264 does not say, 1 when `buffer` holds the value.
+int cffmpeg_x264_asm_without_avx512(char *buffer, size_t size);
 
 
 /// Pixel shuffles used by the media layer (plain C: fast even in debug builds, and exact).

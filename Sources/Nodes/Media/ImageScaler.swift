@@ -11,7 +11,8 @@ public final class ImageScaler {
     public let target: (width: Int, height: Int)
     public let algorithm: String
     private let context: OpaquePointer?  // nil when the sizes are equal
-    private var srcPlane: [UInt8] = []
+    /// One channel of the source as swscale reads it (padded: see `SwscaleSource`).
+    private var srcPlane = SwscaleSource()
     private var dstPlane: [UInt8] = []
 
     public init(from: (Int, Int), to: (Int, Int), algorithm: String = "lanczos") throws {
@@ -48,18 +49,15 @@ public final class ImageScaler {
                      "image is \(image.width)x\(image.height), scaler expects \(source.width)x\(source.height)")
         guard let context else { return image }
         let (sw, sh) = source, (tw, th) = target
-        if srcPlane.count != sw * sh { srcPlane = [UInt8](repeating: 0, count: sw * sh) }
         if dstPlane.count != tw * th { dstPlane = [UInt8](repeating: 0, count: tw * th) }
         var out = [UInt8](repeating: 0, count: tw * th * 3)
         for channel in 0..<3 {
-            image.pixels.withUnsafeBufferPointer { src in
-                srcPlane.withUnsafeMutableBufferPointer { plane in
-                    cffmpeg_rgb24_extract_channel(src.baseAddress, sw * sh, Int32(channel), plane.baseAddress)
+            srcPlane.withPixels(count: sw * sh) { plane in
+                image.pixels.withUnsafeBufferPointer { src in
+                    cffmpeg_rgb24_extract_channel(src.baseAddress, sw * sh, Int32(channel), plane)
                 }
-            }
-            srcPlane.withUnsafeBufferPointer { s in
                 dstPlane.withUnsafeMutableBufferPointer { d in
-                    var srcData: [UnsafePointer<UInt8>?] = [s.baseAddress, nil, nil, nil]
+                    var srcData: [UnsafePointer<UInt8>?] = [UnsafePointer(plane), nil, nil, nil]
                     var srcStride: [Int32] = [Int32(sw), 0, 0, 0]
                     var dstData: [UnsafeMutablePointer<UInt8>?] = [d.baseAddress, nil, nil, nil]
                     var dstStride: [Int32] = [Int32(tw), 0, 0, 0]

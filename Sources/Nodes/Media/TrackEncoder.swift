@@ -12,6 +12,8 @@ public final class TrackEncoder {
     private let audio: AACStream
     private let converter: OpaquePointer
     private let frame: OwnedFrame
+    /// The RGB frame as swscale reads it (see `SwscaleSource`).
+    private var source = SwscaleSource()
     private let sampleRate: Int
     private let audioFrames: Int
     private var framesEncoded: Int64 = 0
@@ -70,7 +72,9 @@ public final class TrackEncoder {
         if let profile { try encoder.setPrivateOption("profile", profile) }
         // x264 derives everything else (lookahead threads, ...) from these parameters, never from
         // the CPU count, once `threads` is fixed. Spelled out so a changed default cannot bite.
-        try encoder.setPrivateOption("x264-params", "sliced-threads=0:non-deterministic=0")
+        var x264Parameters = "sliced-threads=0:non-deterministic=0"
+        if let asm = X264Capabilities.asmWithoutAVX512 { x264Parameters += ":asm=" + asm }
+        try encoder.setPrivateOption("x264-params", x264Parameters)
         try encoder.open(adding: output)
 
         audio = try AACStream(input: input, bitrate: audioBitrate, output: output)
@@ -108,8 +112,10 @@ public final class TrackEncoder {
         }
         let f = frame.frame
         try check(av_frame_make_writable(f), "preparing a video frame", file: path)
-        image.pixels.withUnsafeBufferPointer { src in
-            var srcData: [UnsafePointer<UInt8>?] = [src.baseAddress, nil, nil, nil]
+        // Copied into a padded buffer first: swscale reads past the end of the pixels.
+        source.withPixels(count: image.pixels.count) { pixels in
+            image.pixels.withUnsafeBufferPointer { pixels.update(from: $0.baseAddress!, count: $0.count) }
+            var srcData: [UnsafePointer<UInt8>?] = [UnsafePointer(pixels), nil, nil, nil]
             var srcStride: [Int32] = [Int32(video.width * 3), 0, 0, 0]
             var dstData: [UnsafeMutablePointer<UInt8>?] = [f.pointee.data.0, f.pointee.data.1, f.pointee.data.2, nil]
             var dstStride: [Int32] = [f.pointee.linesize.0, f.pointee.linesize.1, f.pointee.linesize.2, 0]

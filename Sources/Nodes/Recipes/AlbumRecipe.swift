@@ -23,7 +23,8 @@ public struct AlbumRecipe: Recipe {
         var output: OutputConfig?
     }
     public static let kind = "album"
-    public static let version = 1
+    /// 2: a crossfade's re-encode runs x264 without AVX-512 (see `TrackRecipe.version`).
+    public static let version = 2
 
     let project: Project
     let frames: [String: Int]

@@ -2,8 +2,8 @@ import Crypto
 import Foundation
 import Graph
 
-/// `renders/<run-id>/`: the final outputs of a build (hard-linked from the store where
-/// possible), and `run.json` with the resolved config, every node's key, output and timing,
+/// `renders/<run-id>/`: the final outputs of a build (copies of store objects, checked as they
+/// are copied), and `run.json` with the resolved config, every node's key, output and timing,
 /// and the SHA-256 of each output, so a render can be audited and reproduced.
 /// `renders/latest` points at the newest run.
 public struct RunRecord {
@@ -61,10 +61,11 @@ public struct RunRecord {
         var outputs: [Output] = []
         for node in result.nodes where node.status == .built || node.status == .reused {
             guard let digest = node.output, let name = fileName(of: node.id) else { continue }
-            let source = engine.store.path(of: digest)
-            let target = folder + "/" + name
-            if link(source, target) != 0 { try fm.copyItem(atPath: source, toPath: target) }
-            outputs.append(Output(file: name, node: node.id.raw, sha256: try sha256(of: target), bytes: engine.store.size(of: digest) ?? 0))
+            // A copy, never a hard link (an edit of the published file would reach the object),
+            // checked against the digest while copied; run.json's SHA-256 is of those same bytes.
+            var hasher = SHA256()
+            let bytes = try engine.store.export(digest, to: folder + "/" + name) { hasher.update(bufferPointer: $0) }
+            outputs.append(Output(file: name, node: node.id.raw, sha256: hex(hasher.finalize()), bytes: bytes))
         }
         outputs.sort { $0.file < $1.file }
 
@@ -118,7 +119,22 @@ public struct RunRecord {
         defer { try? handle.close() }
         var hasher = SHA256()
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hex(hasher.finalize())
     }
+
+    /// SHA-256 and the content digest (XXH3-128) of a file, in one read.
+    static func hashes(of path: String) throws -> (sha256: String, digest: Graph.Digest) {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw GraphError.io(path: path, reason: "cannot read") }
+        defer { try? handle.close() }
+        var sha = SHA256()
+        let xxh = Hasher128()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            sha.update(data: chunk)
+            xxh.update(chunk)
+        }
+        return (hex(sha.finalize()), xxh.finalize())
+    }
+
+    static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
 }
 

@@ -42,13 +42,21 @@ public struct RunVerifier {
     public var runID: String { record.runId }
     public var outputCount: Int { record.outputs.count }
 
-    /// Re-hashes every output; throws naming the first file that is missing or differs.
+    /// Re-hashes every output; throws naming the first file that is missing or differs. Each file
+    /// is checked twice over: its SHA-256 against the one run.json lists for it, and its content
+    /// digest against the output its node recorded. The second check does not trust the first:
+    /// a SHA-256 taken of a file that was already damaged when it was published matches forever.
     public func verifyOutputs() throws {
         for output in record.outputs {
             let path = folder + "/" + output.file
             guard FileManager.default.fileExists(atPath: path) else { throw VerifyError.missing(file: path) }
-            let actual = try RunRecord.sha256(of: path)
-            guard actual == output.sha256 else { throw VerifyError.differs(file: path, recorded: output.sha256, actual: actual) }
+            let (sha256, digest) = try RunRecord.hashes(of: path)
+            guard sha256 == output.sha256 else { throw VerifyError.differs(file: path, recorded: output.sha256, actual: sha256) }
+            let made = record.nodes.first { $0.id == output.node }?.output.flatMap { Digest(hex: $0) }
+            guard let made else {
+                throw VerifyError.unreadable(path: folder + "/run.json", reason: "it lists \(output.file) but no output of its node \(output.node)")
+            }
+            guard digest == made else { throw VerifyError.notNodeOutput(file: path, node: output.node, recorded: made.hex, actual: digest.hex) }
         }
     }
 
@@ -154,6 +162,7 @@ public enum VerifyError: Error, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     case missing(file: String)
     case differs(file: String, recorded: String, actual: String)
+    case notNodeOutput(file: String, node: String, recorded: String, actual: String)
     case shardDiffers(node: String, object: String, recorded: String, actual: String)
     case cannotReproduce(node: String, reason: String)
 
@@ -164,6 +173,8 @@ public enum VerifyError: Error, CustomStringConvertible {
         case .missing(let file): return "\(file): missing (listed in run.json)"
         case .differs(let file, let recorded, let actual):
             return "\(file): SHA-256 \(actual.prefix(12))… differs from run.json's \(recorded.prefix(12))…"
+        case .notNodeOutput(let file, let node, let recorded, let actual):
+            return "\(file): content \(actual.prefix(12))… is not the output of \(node) that run.json records (\(recorded.prefix(12))…)"
         case .shardDiffers(let node, let object, let recorded, let actual):
             return "\(object): \(node) re-rendered to \(actual.prefix(12))…, run.json records \(recorded.prefix(12))…"
         case .cannotReproduce(let node, let reason): return "\(node): cannot re-render: \(reason)"
