@@ -25,9 +25,7 @@ final class RunPublishTests: XCTestCase {
         // The second track's object is gone by the time the run is published.
         let gone = NodeResult(id: "track:two", status: .built, output: Digest.of("gone"), seconds: 0, reasons: [])
         XCTAssertThrowsError(try publish([good, gone])) {
-            let message = String(describing: $0)
-            XCTAssertTrue(message.hasPrefix(renders + "/run-") && message.contains("not published"), message)
-            XCTAssertFalse(message.contains("\n"), message)
+            XCTAssertFalse(String(describing: $0).contains("\n"), "one line: \($0)")
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: renders).sorted(), [first, "latest"].sorted(),
                        "no half-filled run folder, no staging folder left")

@@ -79,10 +79,9 @@ public struct RunRecord {
         return claimed
     }
 
-    /// The outputs (hard links into the store), run.json and index.html of a run.
+    /// The outputs (checked copies of the store's objects), run.json and index.html of a run.
     private static func fill(_ folder: String, runID: String, project: Project, targets: [String], result: BuildResult, engine: Engine,
                              jobs: Int, started: Date) throws {
-        let fm = FileManager.default
         var outputs: [Output] = []
         for node in result.nodes where node.status == .built || node.status == .reused {
             guard let digest = node.output, let name = fileName(of: node.id) else { continue }
