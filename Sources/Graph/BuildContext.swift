@@ -52,7 +52,31 @@ public final class BuildContext: @unchecked Sendable {
         if cancelled() { throw GraphError.interrupted }
     }
 
+    /// What a recipe's error says, without the cache's internal paths, which mean nothing to the
+    /// user: a temporary file is this node's output in the making and an input's object is that
+    /// input's output, so each is named by its node. An interruption or a damaged object passes
+    /// unchanged: the engine acts on those.
+    func userFacing(_ error: Error) -> Error {
+        if let graphError = error as? GraphError {
+            if case .interrupted = graphError { return error }
+            if graphError.isDamagedObject { return error }
+        }
+        var text = String(describing: error)
+        for path in temporaries.sorted(by: { $0.count > $1.count }) { text = text.replacingOccurrences(of: path, with: id.raw) }
+        for (node, path) in inputPaths where !node.isFile { text = text.replacingOccurrences(of: path, with: node.raw) }
+        // Temporaries a recipe named itself (beside one from temporaryPath()).
+        text = text.replacingOccurrences(of: NSRegularExpression.escapedPattern(for: temporaryDirectory) + "/[^\\s:'\"(),]*", with: id.raw, options: .regularExpression)
+        // Every report already starts with the failing node's id.
+        if text.hasPrefix(id.raw + ": ") { text.removeFirst(id.raw.count + 2) }
+        return RecipeError(description: text)
+    }
+
     func removeTemporaries(except keep: String?) {
         for p in temporaries where p != keep { try? FileManager.default.removeItem(atPath: p) }
     }
+}
+
+/// A recipe's failure as one line for the user (see `BuildContext.userFacing`).
+struct RecipeError: Error, CustomStringConvertible {
+    let description: String
 }

@@ -428,7 +428,7 @@ private final class Run: @unchecked Sendable {
             return NodeResult(id: id, status: .built, key: key, output: output, seconds: seconds, reasons: reasons)
         } catch {
             context.removeTemporaries(except: nil)
-            throw error
+            throw context.userFacing(error)
         }
     }
 }

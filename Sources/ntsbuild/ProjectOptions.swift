@@ -18,14 +18,16 @@ struct ProjectOptions: ParsableArguments {
     }
 }
 
-/// Runs a command body, turning any error into one line on stderr and exit status 1.
+/// Runs a command body, turning any error into one line on stderr (one per mistake when a
+/// Buildfile has several) and exit status 1.
 func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let exit as ExitCode {
         throw exit
     } catch {
-        FileHandle.standardError.write(Data("ntsbuild: error: \(String(describing: error))\n".utf8))
+        let lines = String(describing: error).split(separator: "\n").map { "ntsbuild: error: \($0)\n" }
+        FileHandle.standardError.write(Data(lines.joined().utf8))
         throw ExitCode(1)
     }
 }

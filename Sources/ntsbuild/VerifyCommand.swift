@@ -9,8 +9,12 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Check a run's outputs against run.json and re-render a sample of its shards.")
 
-    @Argument(help: "The run folder (default: renders/latest).")
-    var folder: String = "renders/latest"
+    @Argument(help: "The run folder (default: renders/latest beside the Buildfile).")
+    var folder: String?
+
+    // Like every other command, so `verify` and `cache verify` find a project the same way.
+    @Option(name: [.customShort("f"), .customLong("buildfile")], help: "The Buildfile whose latest run to check (default ./Buildfile.yaml).")
+    var buildfile = "Buildfile.yaml"
 
     @Option(help: "How many frame shards to re-render and compare (0: hashes only).")
     var shards: Int = 2
@@ -21,7 +25,8 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let verifier = try RunVerifier(runFolder: folder)
+            let root = (buildfile as NSString).deletingLastPathComponent
+            let verifier = try RunVerifier(runFolder: folder ?? (root.isEmpty ? "" : root + "/") + "renders/latest")
             try verifier.verifyOutputs()
             print("ntsbuild: \(verifier.outputCount) outputs of \(verifier.runID) match run.json (SHA-256)")
             for node in verifier.sampleShards(count: shards) {

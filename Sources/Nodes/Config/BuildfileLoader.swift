@@ -22,31 +22,35 @@ public enum BuildfileLoader {
         var styles: [StyleSettings] = []
         var globalPreset: (String, SourceLocation)?
         var sectionValues: [String: LocatedValue] = [:]
+        // Mistakes are gathered and reported together; only those that leave nothing to check end the load early.
+        let issues = ConfigErrorCollector()
         for (key, keyNode, value) in try YAMLSource.mapping(document, file, what: "the Buildfile") {
             switch key {
             case "album": albumNode = value
-            case "styles": styles = try StylesSection.parse(value, file: file)
-            case "preset": globalPreset = (try presetName(value, file), YAMLSource.location(keyNode, file))
+            case "styles": styles = try issues.attempt { try StylesSection.parse(value, file: file) } ?? []
+            case "preset": globalPreset = try issues.attempt { (try presetName(value, file), YAMLSource.location(keyNode, file)) }
             default:
                 guard ConfigSchema.sections.contains(key) else {
                     let hint = ConfigSchema.suggestion(for: key, among: topLevelKeys + ConfigSchema.sections.sorted()).map { " (did you mean \($0)?)" } ?? ""
-                    throw ConfigError(YAMLSource.location(keyNode, file), "unknown key \(key)\(hint)")
+                    issues.add(ConfigError(YAMLSource.location(keyNode, file), "unknown key \(key)\(hint)"))
+                    continue
                 }
-                try sectionValues.merge(YAMLSource.configValues(value, prefix: key, file: file)) { _, new in new }
+                let values = try issues.attempt { try YAMLSource.configValues(value, prefix: key, file: file) } ?? [:]
+                sectionValues.merge(values) { _, new in new }
             }
         }
-        guard let albumNode else { throw ConfigError(SourceLocation(file: file, line: 1, column: 1), "missing key album") }
+        guard let albumNode else { throw issues.adding(ConfigError(SourceLocation(file: file, line: 1, column: 1), "missing key album")) }
 
         let presets = PresetLibrary(root: root)
         var base: [String: LocatedValue] = [:]
-        if let (name, location) = globalPreset { base = try presets.values(name, requestedAt: location) }
+        if let (name, location) = globalPreset { base = try issues.attempt { try presets.values(name, requestedAt: location) } ?? [:] }
         base.merge(sectionValues) { _, new in new }
         var late: [String: LocatedValue] = [:]
         for name in overrides.presets {
-            late.merge(try presets.values(name, requestedAt: SourceLocation(file: "--preset \(name)"))) { _, new in new }
+            late.merge(try issues.attempt { try presets.values(name, requestedAt: SourceLocation(file: "--preset \(name)")) } ?? [:]) { _, new in new }
         }
         for assignment in overrides.sets {
-            let (key, value) = try parseSet(assignment)
+            guard let (key, value) = try issues.attempt({ try parseSet(assignment) }) else { continue }
             late[key] = value
         }
 
@@ -57,29 +61,34 @@ public enum BuildfileLoader {
         for (key, keyNode, value) in try YAMLSource.mapping(albumNode, file, what: "album") {
             let location = YAMLSource.location(value, file)
             switch key {
-            case "title": title = try string(value, file, key: "album.title")
-            case "artist": artist = try string(value, file, key: "album.artist")
-            case "cut": cut = try parseCut(value, file)
+            case "title": title = try issues.attempt { try string(value, file, key: "album.title") } ?? title
+            case "artist": artist = try issues.attempt { try string(value, file, key: "album.artist") }
+            case "cut": cut = try issues.attempt { try parseCut(value, file) } ?? cut
             case "tracks":
                 guard case .sequence(let items) = value, !items.isEmpty else {
-                    throw ConfigError(location, "album.tracks must be a non-empty list")
+                    throw issues.adding(ConfigError(location, "album.tracks must be a non-empty list"))
                 }
-                for item in items {
-                    let track = try parseTrack(item, number: tracks.count + 1, file: file, root: root, base: base, late: late, presets: presets)
-                    try checkStyle(of: track, styles: styles)
-                    try checkPalette(of: track)
+                var seen = Set<String>()
+                for (index, item) in items.enumerated() {
+                    let track = try issues.attempt {
+                        try parseTrack(item, number: index + 1, file: file, root: root, base: base, late: late, presets: presets)
+                    }
+                    guard let track else { continue }
+                    // The second occurrence is the mistake: point at its id.
+                    if !seen.insert(track.id).inserted {
+                        issues.add(ConfigError(YAMLSource.location(item["id"] ?? item, file), "track id '\(track.id)' is used twice"))
+                    }
+                    try issues.attempt { try checkStyle(of: track, styles: styles) }
+                    try issues.attempt { try checkPalette(of: track) }
                     tracks.append(track)
                 }
             default:
                 let hint = ConfigSchema.suggestion(for: key, among: ["title", "artist", "cut", "tracks"]).map { " (did you mean album.\($0)?)" } ?? ""
-                throw ConfigError(YAMLSource.location(keyNode, file), "unknown key album.\(key)\(hint)")
+                issues.add(ConfigError(YAMLSource.location(keyNode, file), "unknown key album.\(key)\(hint)"))
             }
         }
+        try issues.check()
         guard !tracks.isEmpty else { throw ConfigError(YAMLSource.location(albumNode, file), "album.tracks is missing") }
-        var seen = Set<String>()
-        for t in tracks where !seen.insert(t.id).inserted {
-            throw ConfigError(SourceLocation(file: file), "track id '\(t.id)' is used twice")
-        }
         return Project(root: root, buildfile: absolute, title: title, artist: artist, tracks: tracks, cut: cut, styles: styles)
     }
 
@@ -90,52 +99,67 @@ public enum BuildfileLoader {
         var trimEnd: Double?
         var own: [String: LocatedValue] = [:]
         var ownPreset: [String: LocatedValue] = [:]
-        for (key, keyNode, value) in try YAMLSource.mapping(node, file, what: "a track") {
+        let issues = ConfigErrorCollector()
+        let fields = try YAMLSource.mapping(node, file, what: "a track")
+        for (key, keyNode, value) in fields {
             switch key {
             case "id":
-                let text = try string(value, file, key: "id")
-                guard text.range(of: "^[a-z0-9-]+$", options: .regularExpression) != nil else {
-                    throw ConfigError(YAMLSource.location(value, file), "track id '\(text)' must match [a-z0-9-]+")
-                }
-                id = text
-            case "audio": audio = try string(value, file, key: "audio")
-            case "title": title = try string(value, file, key: "title")
-            case "preset": ownPreset = try presets.values(try presetName(value, file), requestedAt: YAMLSource.location(value, file))
-            case "set": own = try YAMLSource.configValues(value, prefix: "", file: file)
-            case "trim":
-                for (tk, tkNode, tv) in try YAMLSource.mapping(value, file, what: "trim") {
-                    let v = try YAMLSource.value(tv, file)
-                    let loc = YAMLSource.location(tv, file)
-                    switch (tk, v) {
-                    case ("start", .int(let s)): trimStart = Double(s)
-                    case ("start", .float(let s)): trimStart = s
-                    case ("end", .int(let e)): trimEnd = Double(e)
-                    case ("end", .float(let e)): trimEnd = e
-                    case ("end", .null): trimEnd = nil
-                    case ("start", _), ("end", _): throw ConfigError(loc, "trim.\(tk): expected seconds, got '\(v)'")
-                    default: throw ConfigError(YAMLSource.location(tkNode, file), "unknown key trim.\(tk) (expected start or end)")
-                    }
-                }
-                guard trimStart >= 0, trimEnd.map({ $0 > trimStart }) ?? true else {
-                    throw ConfigError(YAMLSource.location(value, file), "trim: need 0 ≤ start < end")
-                }
+                id = try issues.attempt { try trackID(value, file) }
+            case "audio": audio = try issues.attempt { try string(value, file, key: "audio") }
+            case "title": title = try issues.attempt { try string(value, file, key: "title") }
+            case "preset": ownPreset = try issues.attempt { try presets.values(try presetName(value, file), requestedAt: YAMLSource.location(value, file)) } ?? [:]
+            case "set": own = try issues.attempt { try YAMLSource.configValues(value, prefix: "", file: file) } ?? [:]
+            case "trim": (trimStart, trimEnd) = try issues.attempt { try parseTrim(value, file) } ?? (trimStart, trimEnd)
             default:
                 let hint = ConfigSchema.suggestion(for: key, among: trackKeys).map { " (did you mean \($0)?)" } ?? ""
-                throw ConfigError(YAMLSource.location(keyNode, file), "unknown track key \(key)\(hint)")
+                issues.add(ConfigError(YAMLSource.location(keyNode, file), "unknown track key \(key)\(hint)"))
             }
         }
-        guard let id else { throw ConfigError(YAMLSource.location(node, file), "track \(number) has no id") }
-        guard let audio else { throw ConfigError(YAMLSource.location(node, file), "track \(id) has no audio") }
+        // A key that is there but wrong has been reported already.
+        let given = Set(fields.map(\.key))
+        if !given.contains("id") { issues.add(ConfigError(YAMLSource.location(node, file), "track \(number) has no id")) }
+        if !given.contains("audio") { issues.add(ConfigError(YAMLSource.location(node, file), "track \(id ?? String(number)) has no audio")) }
         var values = base
         values.merge(ownPreset) { _, new in new }
         values.merge(own) { _, new in new }
         values.merge(late) { _, new in new }
-        // The one key that depends on another: a conv generator has no weights without a style file.
-        if let kind = values["generator.kind"], kind.value == .string("conv"), (values["generator.style"]?.value ?? .null) == .null {
-            throw ConfigError(kind.location, "generator.kind: conv needs generator.style (a safetensors file, see ConvGenerator)")
-        }
+        let config = try ConfigCoding.decode(values)
+        ConfigValidation.problems(values, config, track: YAMLSource.location(node, file)).forEach(issues.add)
+        try issues.check()
+        guard let id, let audio else { throw ConfigError(YAMLSource.location(node, file), "track \(number) is incomplete") }
         return TrackSpec(id: id, number: number, title: title ?? id, audio: audio, trimStart: trimStart, trimEnd: trimEnd,
-                         config: try ConfigCoding.decode(values), locations: values.mapValues(\.location))
+                         config: config, locations: values.mapValues(\.location))
+    }
+
+    static func trackID(_ node: Node, _ file: String) throws -> String {
+        let text = try string(node, file, key: "id")
+        guard text.range(of: "^[a-z0-9-]+$", options: .regularExpression) != nil else {
+            throw ConfigError(YAMLSource.location(node, file), "track id '\(text)' must match [a-z0-9-]+")
+        }
+        try ConfigValidation.checkTrackID(text, at: YAMLSource.location(node, file))
+        return text
+    }
+
+    static func parseTrim(_ node: Node, _ file: String) throws -> (start: Double, end: Double?) {
+        var trimStart = 0.0
+        var trimEnd: Double?
+        for (tk, tkNode, tv) in try YAMLSource.mapping(node, file, what: "trim") {
+            let v = try YAMLSource.value(tv, file)
+            let loc = YAMLSource.location(tv, file)
+            switch (tk, v) {
+            case ("start", .int(let s)): trimStart = Double(s)
+            case ("start", .float(let s)): trimStart = s
+            case ("end", .int(let e)): trimEnd = Double(e)
+            case ("end", .float(let e)): trimEnd = e
+            case ("end", .null): trimEnd = nil
+            case ("start", _), ("end", _): throw ConfigError(loc, "trim.\(tk): expected seconds, got '\(v)'")
+            default: throw ConfigError(YAMLSource.location(tkNode, file), "unknown key trim.\(tk) (expected start or end)")
+            }
+        }
+        guard trimStart >= 0, trimEnd.map({ $0 > trimStart }) ?? true else {
+            throw ConfigError(YAMLSource.location(node, file), "trim: need 0 ≤ start < end")
+        }
+        return (trimStart, trimEnd)
     }
 
     /// A CPPN track's `generator.style` names an entry of `styles:` with the track's latent size.

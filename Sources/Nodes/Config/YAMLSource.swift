@@ -60,6 +60,7 @@ enum YAMLSource {
     /// accepting dotted keys too (`controller.pulse: 1`), and type-checks each against the schema.
     static func configValues(_ node: Node, prefix: String, file: String) throws -> [String: LocatedValue] {
         var out: [String: LocatedValue] = [:]
+        let issues = ConfigErrorCollector()
         for (key, keyNode, valueNode) in try mapping(node, file, what: prefix.isEmpty ? "the document" : prefix) {
             let full = prefix.isEmpty ? key : prefix + "." + key
             if full == "look.palette", valueNode.isMapping {
@@ -74,12 +75,14 @@ enum YAMLSource {
                 }
                 out[full] = LocatedValue(value: .null, location: location(keyNode, file))
             } else if valueNode.isMapping && ConfigSchema.types[full] == nil {
-                try out.merge(configValues(valueNode, prefix: full, file: file)) { _, new in new }
+                out.merge(try issues.attempt { try configValues(valueNode, prefix: full, file: file) } ?? [:]) { _, new in new }
             } else {
-                let located = LocatedValue(value: try value(valueNode, file), location: location(keyNode, file))
-                out[full] = LocatedValue(value: try ConfigSchema.check(full, located), location: located.location)
+                let located = try issues.attempt { LocatedValue(value: try value(valueNode, file), location: location(keyNode, file)) }
+                guard let located, let checked = try issues.attempt({ try ConfigSchema.check(full, located) }) else { continue }
+                out[full] = LocatedValue(value: checked, location: located.location)
             }
         }
+        try issues.check()
         return out
     }
 }

@@ -209,11 +209,15 @@ public struct FeatureExtractor {
     private func validate(sampleRate: Int) throws {
         guard fps > 0 else { throw FeatureError.invalidConfig(reason: "fps must be positive, got \(fps)") }
         guard sampleRate > 0 else { throw FeatureError.invalidConfig(reason: "sample rate must be positive, got \(sampleRate)") }
-        guard config.nFft >= 16, config.nFft % 2 == 0 else {
-            throw FeatureError.invalidConfig(reason: "n_fft must be an even number ≥ 16, got \(config.nFft)")
-        }
+        if let (key, problem) = Self.configProblem(config) { throw FeatureError.invalidConfig(reason: "\(key) \(problem)") }
+    }
+
+    /// The key the STFT cannot run with, and why, or nil; the config loader asks too.
+    static func configProblem(_ config: FeaturesConfig) -> (key: String, problem: String)? {
+        guard config.nFft >= 16, config.nFft % 2 == 0 else { return ("n_fft", "must be an even number ≥ 16, got \(config.nFft)") }
         guard config.melBands >= 1, config.melBands <= config.nFft / 2 + 1 else {
-            throw FeatureError.invalidConfig(reason: "mel_bands must be in 1...\(config.nFft / 2 + 1), got \(config.melBands)")
+            return ("mel_bands", "must be in 1...\(config.nFft / 2 + 1) for n_fft \(config.nFft), got \(config.melBands)")
         }
+        return nil
     }
 }

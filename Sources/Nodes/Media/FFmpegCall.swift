@@ -32,20 +32,10 @@ func makeDictionary(_ entries: [String: String]) -> OpaquePointer? {
     return dict
 }
 
-/// Parses an encoder bitrate such as "192k", "1.5M" or "128000" into bits per second.
+/// Parses an encoder bitrate such as "192k" or "128000" into bits per second.
 func parseBitrate(_ text: String, file: String) throws -> Int {
-    let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
-    var number = Substring(trimmed)
-    var scale = 1.0
-    if let last = number.last {
-        switch last {
-        case "k": scale = 1_000; number = number.dropLast()
-        case "m": scale = 1_000_000; number = number.dropLast()
-        default: break
-        }
+    guard let bits = EncoderLimits.audioBitrate(text) else {
+        throw MediaError.invalid(file: file, reason: "cannot use audio bitrate '\(text)' (expected \(EncoderLimits.audioBitrateExpectation))")
     }
-    guard let value = Double(number), value.isFinite, value > 0 else {
-        throw MediaError.invalid(file: file, reason: "cannot parse audio bitrate '\(text)' (expected e.g. 192k)")
-    }
-    return Int((value * scale).rounded())
+    return bits
 }

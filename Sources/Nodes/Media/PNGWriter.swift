@@ -4,10 +4,7 @@ import Foundation
 /// Writes an RGB image as a PNG through libavcodec's png encoder (posters, stills, previews).
 public enum PNGWriter {
     public static func write(_ image: RGBImage, to path: String) throws {
-        let data = try encode(image, label: path)
-        guard FileManager.default.createFile(atPath: path, contents: data) else {
-            throw MediaError.ffmpeg(file: path, operation: "writing the PNG", code: cffmpeg_averror(EACCES))
-        }
+        try UserFile.write(try encode(image, label: path), to: path)
     }
 
     /// The PNG file bytes for `image`.

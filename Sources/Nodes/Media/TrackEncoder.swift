@@ -26,21 +26,16 @@ public final class TrackEncoder {
         self.video = video
         sampleRate = input.sampleRate
         audioFrames = input.totalFrames
-        guard video.width > 0, video.height > 0, video.width % 2 == 0, video.height % 2 == 0 else {
-            throw MediaError.invalid(file: path, reason: "video size \(video.width)x\(video.height) must be positive and even (4:2:0 chroma)")
+        if let problem = EncoderLimits.sizeProblem(width: video.width, height: video.height, pixelFormat: video.pixelFormat) {
+            throw MediaError.invalid(file: path, reason: problem)
         }
         guard let pixelFormat = video.avPixelFormat else {
             throw MediaError.invalid(file: path, reason: "pixel format \(video.pixelFormat) is not supported (yuv420p or yuv444p)")
         }
-        // 4:4:4 and lossless (CRF 0) exist only in x264's High 4:4:4 Predictive profile: `high`
-        // (a ceiling) asks for it there.
-        var profile = video.profile
-        let high444Only = pixelFormat == AV_PIX_FMT_YUV444P ? "yuv444p" : video.crf == 0 ? "lossless (crf 0)" : nil
-        if let high444Only, let asked = profile {
-            guard asked == "high" else {
-                throw MediaError.invalid(file: path, reason: "H.264 profile \(asked) cannot carry \(high444Only) (use profile high)")
-            }
-            profile = "high444"
+        let profile: String?
+        switch EncoderLimits.x264Profile(video.profile, pixelFormat: video.pixelFormat, crf: video.crf) {
+        case .success(let p): profile = p
+        case .failure(let mismatch): throw MediaError.invalid(file: path, reason: mismatch.description)
         }
         guard video.fps > 0 else { throw MediaError.invalid(file: path, reason: "fps \(video.fps) must be positive") }
         guard video.threads > 0 else {

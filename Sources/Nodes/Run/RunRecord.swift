@@ -40,7 +40,8 @@ public struct RunRecord {
 
     public static let toolVersion = "0.1.0"
 
-    /// Writes the record and returns the run folder.
+    /// Writes the record and returns the run folder. The folder appears whole or not at all, and
+    /// `renders/latest` moves only once it is there: a failed publish leaves the last good run.
     @discardableResult
     public static func write(project: Project, targets: [String], result: BuildResult, engine: Engine, jobs: Int,
                              started: Date, rendersDirectory: String) throws -> String {
@@ -56,8 +57,31 @@ public struct RunRecord {
             suffix += 1
             runID = "run-\(stamp)-\(suffix)"
         }
-        let folder = rendersDirectory + "/" + runID
+        let claimed = rendersDirectory + "/" + runID
+        // Filled under a hidden name, then renamed over the claimed (still empty) folder; rename(2)
+        // replaces an empty directory atomically. On failure both go, so nothing half-filled stays.
+        let folder = rendersDirectory + "/.partial-" + runID + "-" + UUID().uuidString
+        do {
+            try fm.createDirectory(atPath: folder, withIntermediateDirectories: false)
+            try fill(folder, runID: runID, project: project, targets: targets, result: result, engine: engine, jobs: jobs, started: started)
+            try LocalFileSystem().moveIntoPlace(folder, to: claimed)
+        } catch {
+            try? fm.removeItem(atPath: folder)
+            rmdir(claimed)
+            // Foundation's errors span lines and name the store's objects; one line is enough.
+            throw error as? GraphError ?? GraphError.io(path: claimed, reason: "not published (\((error as NSError).localizedDescription))")
+        }
 
+        // Repoint renders/latest atomically: a new symlink renamed over the old one.
+        let temp = rendersDirectory + "/.latest-\(UUID().uuidString)"
+        try fm.createSymbolicLink(atPath: temp, withDestinationPath: runID)
+        try LocalFileSystem().moveIntoPlace(temp, to: rendersDirectory + "/latest")
+        return claimed
+    }
+
+    /// The outputs (checked copies of the store's objects), run.json and index.html of a run.
+    private static func fill(_ folder: String, runID: String, project: Project, targets: [String], result: BuildResult, engine: Engine,
+                             jobs: Int, started: Date) throws {
         var outputs: [Output] = []
         for node in result.nodes where node.status == .built || node.status == .reused {
             guard let digest = node.output, let name = fileName(of: node.id) else { continue }
@@ -94,12 +118,6 @@ public struct RunRecord {
         try LocalFileSystem().writeAtomically(try encoder.encode(doc), to: folder + "/run.json")
         let page = gallery(folder: folder, project: project, doc: doc, result: result, store: engine.store)
         try LocalFileSystem().writeAtomically(Data(page.html().utf8), to: folder + "/index.html")
-
-        // Repoint renders/latest atomically: a new symlink renamed over the old one.
-        let temp = rendersDirectory + "/.latest-\(UUID().uuidString)"
-        try fm.createSymbolicLink(atPath: temp, withDestinationPath: runID)
-        try LocalFileSystem().moveIntoPlace(temp, to: rendersDirectory + "/latest")
-        return folder
     }
 
     /// The run-folder name of a node's output, for the nodes whose outputs people use.
