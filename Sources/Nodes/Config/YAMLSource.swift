@@ -15,6 +15,7 @@ enum YAMLSource {
     }
 
     static func parse(_ text: String, displayName: String) throws -> Node? {
+        try YAMLDepth.check(text, displayName: displayName)
         do {
             return try Yams.compose(yaml: text)
         } catch let error as YamlError {

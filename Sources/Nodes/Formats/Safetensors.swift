@@ -63,36 +63,82 @@ public struct Safetensors: Sendable {
         return out
     }
 
+    /// The reference implementation's bound on the JSON header (100 MB).
+    static let maxHeaderLength = 100_000_000
+
+    /// Every count and offset in the header is checked with overflow-reporting arithmetic against
+    /// the file's size before anything is allocated, and tensors may not share bytes: whatever the
+    /// header claims, the values held in memory never exceed the file's data.
     public static func parse(_ data: Data, file: String) throws -> Safetensors {
-        guard data.count >= 8 else { throw SafetensorsError.malformed(file: file, reason: "shorter than its 8-byte header length") }
+        // A header is at least `{}` after the 8-byte length. Anything else is not this format; the
+        // length is not echoed, since for a text file it would be the file's first 8 bytes.
+        guard data.count >= 10 else { throw SafetensorsError.notSafetensors(file: file) }
         let headerLength = data.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }.littleEndian
-        guard headerLength <= UInt64(data.count - 8) else { throw SafetensorsError.malformed(file: file, reason: "header length \(headerLength) exceeds file size") }
+        guard headerLength >= 2, headerLength <= UInt64(min(data.count - 8, maxHeaderLength)),
+              data[data.startIndex + 8] == UInt8(ascii: "{") else {
+            throw SafetensorsError.notSafetensors(file: file)
+        }
         let headerEnd = 8 + Int(headerLength)
-        guard let header = try? JSONSerialization.jsonObject(with: data.subdata(in: 8..<headerEnd)) as? [String: Any] else {
+        let base = data.startIndex
+        guard let header = try? JSONSerialization.jsonObject(with: data.subdata(in: (base + 8)..<(base + headerEnd))) as? [String: Any] else {
             throw SafetensorsError.malformed(file: file, reason: "header is not a JSON object")
         }
+        let dataBytes = data.count - headerEnd
         var result = Safetensors()
         if let meta = header["__metadata__"] as? [String: String] { result.metadata = meta }
-        for (name, value) in header where name != "__metadata__" {
+        var claimed: [(range: Range<Int>, key: String, shape: [Int])] = []
+        for (key, value) in header where key != "__metadata__" {
+            let name = printable(key)
             guard let entry = value as? [String: Any],
                   let dtype = entry["dtype"] as? String,
                   let shape = entry["shape"] as? [Int],
                   let offsets = entry["data_offsets"] as? [Int], offsets.count == 2 else {
                 throw SafetensorsError.malformed(file: file, reason: "tensor '\(name)' has a malformed entry")
             }
-            guard dtype == "F32" else { throw SafetensorsError.malformed(file: file, reason: "tensor '\(name)' has dtype \(dtype); only F32 is supported") }
-            let count = shape.reduce(1, *)
-            let start = headerEnd + offsets[0], end = headerEnd + offsets[1]
-            guard offsets[0] >= 0, end <= data.count, end - start == count * 4 else {
+            guard dtype == "F32" else { throw SafetensorsError.malformed(file: file, reason: "tensor '\(name)' has dtype \(printable(dtype)); only F32 is supported") }
+            guard let bytes = byteCount(shape: shape, limit: dataBytes) else {
+                throw SafetensorsError.malformed(file: file, reason: "tensor '\(name)' has shape \(shape), which is negative or larger than the file")
+            }
+            guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= dataBytes, offsets[1] - offsets[0] == bytes else {
                 throw SafetensorsError.malformed(file: file, reason: "tensor '\(name)' data offsets do not match its shape")
             }
-            var values = [Float](repeating: 0, count: count)
+            claimed.append((offsets[0]..<offsets[1], key, shape))
+        }
+        // Tensors sharing bytes would let a small file claim any amount of memory.
+        claimed.sort { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }
+        for (a, b) in zip(claimed, claimed.dropFirst()) where b.range.lowerBound < a.range.upperBound {
+            throw SafetensorsError.malformed(file: file, reason: "tensors '\(printable(a.key))' and '\(printable(b.key))' overlap")
+        }
+        for (range, key, shape) in claimed {
+            var values = [Float](repeating: 0, count: range.count / 4)
             values.withUnsafeMutableBytes { dst in
-                data.copyBytes(to: dst.bindMemory(to: UInt8.self), from: start..<end)
+                data.copyBytes(to: dst.bindMemory(to: UInt8.self), from: (base + headerEnd + range.lowerBound)..<(base + headerEnd + range.upperBound))
             }
-            result.tensors[name] = Tensor(shape: shape, data: values.map { Float(bitPattern: $0.bitPattern.littleEndian) })
+            result.tensors[key] = Tensor(shape: shape, data: values.map { Float(bitPattern: $0.bitPattern.littleEndian) })
         }
         return result
+    }
+
+    /// A name from the file as it may appear in a one-line message: control characters and line
+    /// breaks escaped, cut at 80.
+    static func printable(_ text: String) -> String {
+        let breaking: Set<Unicode.GeneralCategory> = [.control, .lineSeparator, .paragraphSeparator, .format]
+        let escaped = text.unicodeScalars.map { breaking.contains($0.properties.generalCategory) ? $0.escaped(asASCII: true) : String($0) }.joined()
+        return escaped.count > 80 ? escaped.prefix(80) + "…" : escaped
+    }
+
+    /// The bytes of an F32 tensor of `shape`, or nil when an entry is negative or the size
+    /// exceeds `limit` (checked after every factor, so no product can overflow).
+    static func byteCount(shape: [Int], limit: Int) -> Int? {
+        var bytes = 4
+        for extent in shape {
+            guard extent >= 0 else { return nil }
+            let (product, overflow) = bytes.multipliedReportingOverflow(by: extent)
+            guard !overflow else { return nil }
+            bytes = product
+        }
+        // A zero extent makes any other extent harmless; otherwise the data must fit in the file.
+        return bytes <= limit ? bytes : nil
     }
 
     public static func read(path: String) throws -> Safetensors {
@@ -103,12 +149,14 @@ public struct Safetensors: Sendable {
 
 public enum SafetensorsError: Error, CustomStringConvertible {
     case unreadable(file: String)
+    case notSafetensors(file: String)
     case malformed(file: String, reason: String)
     case missingTensor(file: String, name: String)
 
     public var description: String {
         switch self {
         case .unreadable(let file): return "\(file): cannot read safetensors file"
+        case .notSafetensors(let file): return "\(file): not a safetensors file"
         case .malformed(let file, let reason): return "\(file): malformed safetensors: \(reason)"
         case .missingTensor(let file, let name): return "\(file): no tensor named '\(name)'"
         }
