@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "ntsbuild", targets: ["ntsbuild"]),
+        // For the libFuzzer package in Tests/Fuzz (`make fuzz`).
+        .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -55,8 +57,12 @@ let package = Package(
         // Style fitting against random seeds over reference images (BENCHMARKS.md, Styles); not shipped.
         .executableTarget(name: "StyleBench", dependencies: ["Nodes"], path: "Benchmarks/StyleBench"),
 
+        // The readers of hostile input, one entry point each: driven by libFuzzer (`make fuzz`) and
+        // by the seeded replay in NodesTests.
+        .target(name: "FuzzTargets", dependencies: ["Nodes"]),
+
         .testTarget(name: "GraphTests", dependencies: ["Graph"]),
-        .testTarget(name: "NodesTests", dependencies: ["Nodes", "Graph"]),
+        .testTarget(name: "NodesTests", dependencies: ["Nodes", "Graph", "FuzzTargets"]),
         .testTarget(name: "CLITests", dependencies: ["Nodes"]),
     ]
 )

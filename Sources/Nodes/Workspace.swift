@@ -10,7 +10,10 @@ public struct Workspace {
 
     public init(buildfile: String, overrides: Overrides = Overrides()) throws {
         project = try BuildfileLoader.load(path: buildfile, overrides: overrides)
+        let lengths = project.root + "/cache/audio-lengths.json"
+        DecodedLengths.shared.load(from: lengths)
         album = try AlbumGraph(project: project)
+        DecodedLengths.shared.save(to: lengths)
         engine = Engine(projectRoot: project.root, cacheDirectory: project.root + "/cache")
     }
 

@@ -19,6 +19,31 @@ public final class AudioFile {
         self.path = path
         guard FileManager.default.fileExists(atPath: path) else { throw AudioError.missing(file: path) }
         source = try BufferedAudioSource(path: path)
+        var (h, info) = try AudioFile.open(source, path: path)
+        sampleRate = Int(info.samplerate)
+        channels = Int(info.channels)
+        // The header's frame count is a claim (2^63 - 1 for a FLAC written to a pipe, an estimate
+        // for MP3); the decoder's output is the truth, so every user sees that length. Counting
+        // decodes the file once, then it is opened afresh so reads start exactly as they would.
+        if let known = DecodedLengths.shared.frames(of: source.identity) {
+            frameCount = known
+        } else {
+            do {
+                frameCount = try AudioFile.countFrames(h, channels: channels, path: path)
+            } catch {
+                sf_close(h)
+                throw error
+            }
+            DecodedLengths.shared.remember(frameCount, of: source.identity)
+            sf_close(h)
+            source.rewind()
+            (h, _) = try AudioFile.open(source, path: path)
+        }
+        handle = h
+    }
+
+    /// Opens `source` through libsndfile, floats normalised to [-1, 1] for integer formats.
+    private static func open(_ source: BufferedAudioSource, path: String) throws -> (OpaquePointer, SF_INFO) {
         var info = SF_INFO()
         guard let h = source.openSoundFile(info: &info) else {
             let reason = String(cString: sf_strerror(nil))
@@ -28,13 +53,27 @@ public final class AudioFile {
             sf_close(h)
             throw AudioError.unreadable(file: path, reason: "no audio stream (sample rate \(info.samplerate), \(info.channels) channels)")
         }
-        handle = h
-        sampleRate = Int(info.samplerate)
-        channels = Int(info.channels)
-        frameCount = Int(info.frames)
-        // Integer formats read as floats in [-1, 1]; float formats pass through unscaled (and may hold
-        // NaN, Inf or huge values, which readInterleaved and the extractor deal with).
+        // Float formats pass through unscaled (and may hold NaN, Inf or huge values, which
+        // readInterleaved and the extractor deal with).
         sf_command(h, Int32(SFC_SET_NORM_FLOAT), nil, Int32(SF_TRUE))
+        return (h, info)
+    }
+
+    /// Decodes the whole stream through one scratch buffer of at most 1 MiB (whatever the header
+    /// claims) and returns the frames the decoder delivered.
+    private static func countFrames(_ handle: OpaquePointer, channels: Int, path: String) throws -> Int {
+        let block = max(1, (1 << 18) / channels)
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: block * channels)
+        defer { scratch.deallocate() }
+        var total = 0
+        while true {
+            let got = sf_readf_float(handle, scratch, sf_count_t(block))
+            if got < 0 || (got == 0 && sf_error(handle) != 0) {
+                throw AudioError.unreadable(file: path, reason: String(cString: sf_strerror(handle)))
+            }
+            if got == 0 { return total }
+            total += Int(got)
+        }
     }
 
     deinit { if let h = handle { sf_close(h) } }

@@ -12,6 +12,8 @@ final class BufferedAudioSource {
     static let capacity = 1 << 20
 
     let length: Int64
+    /// Which file, in which version, these bytes are (for `DecodedLengths`).
+    let identity: FileIdentity
     private let fd: Int32
     private let buffer = UnsafeMutableRawPointer.allocate(byteCount: BufferedAudioSource.capacity, alignment: 64)
     private var bufferStart: Int64 = 0
@@ -34,6 +36,7 @@ final class BufferedAudioSource {
             throw AudioError.unreadable(file: path, reason: reason)
         }
         length = Int64(status.st_size)
+        identity = FileIdentity(status)
     }
 
     deinit {
@@ -75,6 +78,9 @@ final class BufferedAudioSource {
     }
 
     var tell: Int64 { position }
+
+    /// Back to the first byte, for a fresh `openSoundFile`.
+    func rewind() { position = 0 }
 
     /// Opens the source through libsndfile; the source must outlive the returned handle.
     func openSoundFile(info: inout SF_INFO) -> OpaquePointer? {
