@@ -1,0 +1,97 @@
+import Foundation
+import XCTest
+
+/// Sources whose header misstates their length render for exactly as long as they decode: a
+/// FLAC written to a pipe (no length in its header) and MP3s whose estimated length is far off.
+final class AudioLengthCLITests: XCTestCase {
+    /// Runs `script` with /bin/sh in `directory`; returns the exit status and stderr.
+    @discardableResult
+    func shell(_ script: String, in directory: String) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script]
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let data = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Seconds of audio in `path` as the ffmpeg CLI decodes it (an independent decoder).
+    func decodedSeconds(_ path: String, rate: Int) throws -> Double {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+        process.arguments = ["-v", "error", "-i", path, "-f", "s16le", "-ac", "1", "-ar", String(rate), "-"]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let bytes = out.fileHandleForReading.readDataToEndOfFile().count
+        process.waitUntilExit()
+        return Double(bytes / 2) / Double(rate)
+    }
+
+    /// Video and audio stream durations of an MP4, by ffprobe.
+    func durations(_ path: String) throws -> (video: Double, audio: Double) {
+        let streams = try CLI.probe(path)["streams"] as? [[String: Any]] ?? []
+        func duration(_ type: String) -> Double {
+            Double(streams.first { $0["codec_type"] as? String == type }?["duration"] as? String ?? "") ?? -1
+        }
+        return (duration("video"), duration("audio"))
+    }
+
+    func buildfile(_ one: String, _ two: String) -> String {
+        TestProject.buildfile.replacingOccurrences(of: "audio/one.wav", with: one).replacingOccurrences(of: "audio/two.wav", with: two)
+    }
+
+    /// libsndfile reports 2^63 - 1 frames for a FLAC whose encoder could not seek back to write
+    /// its length; the build must neither allocate for that (here: under a 3 GB address-space
+    /// limit, so a regression fails fast instead of exhausting the machine) nor pad.
+    func testFLACWrittenToAPipeRendersItsDecodedLength() throws {
+        let p = try TestProject()
+        try shell("ffmpeg -v error -i audio/one.wav -f flac - | cat > audio/one.flac", in: p.root)
+        try p.write("Buildfile.yaml", buildfile("audio/one.flac", "audio/two.wav"))
+        let build = try shell("ulimit -v 3000000; exec '\(CLI.binary)' track:one", in: p.root)
+        XCTAssertEqual(build.status, 0, build.stderr)
+        let (video, audio) = try durations(p.latest + "/one.mp4")
+        XCTAssertEqual(video, 3.0, accuracy: 1.0 / 12)
+        XCTAssertEqual(audio, 3.0, accuracy: 1.0 / 12)
+    }
+
+    func testEmptyFLACIsAOneLineError() throws {
+        let p = try TestProject()
+        try shell("ffmpeg -v error -f lavfi -i anullsrc=r=22050:cl=stereo -t 0 -f flac - | cat > audio/empty.flac", in: p.root)
+        try p.write("Buildfile.yaml", buildfile("audio/empty.flac", "audio/two.wav"))
+        let build = try shell("ulimit -v 3000000; exec '\(CLI.binary)' -n", in: p.root)
+        XCTAssertEqual(build.status, 1)
+        XCTAssertEqual(build.stderr, "ntsbuild: error: \(p.root)/audio/empty.flac: no audio to render: the file has no samples\n")
+    }
+
+    /// MP3s without a Xing frame and with a large ID3 tag: libsndfile estimates each at over
+    /// three times its length. Tracks and album last as long as the decoded audio.
+    func testMP3TracksAndAlbumLastAsLongAsTheDecodedAudio() throws {
+        let p = try TestProject()
+        let comment = String(repeating: "x", count: 60_000)
+        for name in ["one", "two"] {
+            let status = try shell("ffmpeg -v error -i audio/\(name).wav -c:a libmp3lame -b:a 64k -write_xing 0 -metadata comment=\(comment) audio/\(name).mp3", in: p.root).status
+            XCTAssertEqual(status, 0)
+        }
+        try p.write("Buildfile.yaml", buildfile("audio/one.mp3", "audio/two.mp3"))
+        let build = try p.ntsbuild("album")
+        XCTAssertEqual(build.status, 0, build.stderr)
+        // Track two is trimmed by 0.5 s at the start.
+        let one = try decodedSeconds(p.root + "/audio/one.mp3", rate: 22050)
+        let two = try decodedSeconds(p.root + "/audio/two.mp3", rate: 22050) - 0.5
+        XCTAssertEqual(one, 3.0, accuracy: 0.1, "the MP3 decodes to about the 3 s encoded")
+        for (name, seconds) in [("one", one), ("two", two)] {
+            let (video, audio) = try durations(p.latest + "/\(name).mp4")
+            XCTAssertEqual(video, seconds, accuracy: 1.0 / 12, "\(name) video")
+            XCTAssertEqual(audio, seconds, accuracy: 1.0 / 12, "\(name) audio")
+        }
+        let (video, audio) = try durations(p.latest + "/album.mp4")
+        XCTAssertEqual(video, one + two, accuracy: 2.0 / 12, "album video: one frame per track, no silence at the join")
+        XCTAssertEqual(audio, one + two, accuracy: 2.0 / 12, "album audio")
+    }
+}
