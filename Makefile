@@ -5,7 +5,7 @@ APT_PACKAGES = pkg-config libsndfile1-dev libfftw3-dev libopenblas-dev libxxhash
 	chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build run test bench clean
+.PHONY: deps build run test bench clean fuzz fuzz-build sanitize
 
 # Installs the Debian packages ntsbuild links against (and ffprobe + chromium for the tests), if missing.
 deps:
@@ -26,6 +26,40 @@ run: build
 test: build
 	$(SWIFT) build --build-tests
 	NTSBUILD_BIN=$(CURDIR)/.build/release/ntsbuild $(SWIFT) test --skip-build
+
+# libFuzzer over the readers of hostile input (Sources/FuzzTargets), FUZZ_SECONDS each, from the
+# corpus in Tests/Fuzz/corpus/<target> (new inputs go to .build-fuzz/corpus, crashes to
+# .build-fuzz/findings). A single allocation over FUZZ_MALLOC_MB or an input slower than
+# FUZZ_TIMEOUT seconds counts as a finding. Not part of `make test`: the instrumented build takes
+# ~15 minutes on 2 cores; the corpora are replayed by the unit tests (FuzzReplayTests).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= buildfile safetensors audio
+FUZZ_MALLOC_MB ?= 1024
+FUZZ_TIMEOUT ?= 10
+FUZZ_FLAGS = -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xcc -fsanitize=fuzzer-no-link,address
+
+fuzz-build: deps
+	$(SWIFT) build --package-path Tests/Fuzz --scratch-path .build-fuzz $(FUZZ_FLAGS)
+
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p .build-fuzz/corpus/$$t .build-fuzz/findings/$$t; \
+		echo "fuzz-$$t: $(FUZZ_SECONDS) s"; \
+		.build-fuzz/release/fuzz-$$t .build-fuzz/corpus/$$t Tests/Fuzz/corpus/$$t \
+			-max_total_time=$(FUZZ_SECONDS) -malloc_limit_mb=$(FUZZ_MALLOC_MB) -rss_limit_mb=2048 \
+			-timeout=$(FUZZ_TIMEOUT) -max_len=65536 -print_final_stats=1 \
+			-artifact_prefix=.build-fuzz/findings/$$t/ > .build-fuzz/fuzz-$$t.log 2>&1; status=$$?; \
+		grep -av '^\[src/libmpg123' .build-fuzz/fuzz-$$t.log | tail -15; \
+		[ $$status = 0 ] || exit $$status; \
+	done
+
+# The unit tests once under AddressSanitizer, then once under UndefinedBehaviorSanitizer, the C
+# kernels included. Slow (a full instrumented build each); not part of `make test`.
+sanitize: deps
+	$(SWIFT) build --build-tests --scratch-path .build-sanitize/address -Xswiftc -sanitize=address -Xcc -fsanitize=address
+	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --skip-build --scratch-path .build-sanitize/address --skip CLITests
+	$(SWIFT) build --build-tests --scratch-path .build-sanitize/undefined -Xswiftc -sanitize=undefined -Xcc -fsanitize=undefined -Xcc -fno-sanitize-recover=undefined
+	UBSAN_OPTIONS=print_stacktrace=1 $(SWIFT) test --skip-build --scratch-path .build-sanitize/undefined --skip CLITests
 
 clean:
 	rm -rf .build cache renders

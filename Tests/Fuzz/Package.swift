@@ -4,6 +4,8 @@
 // whose executables need their own `main`.
 import PackageDescription
 
+// The reference-image reader's target joins here as "image" (with its entry in FuzzTarget and a
+// corpus in corpus/image) once that reader exists.
 let targets = ["buildfile", "safetensors", "audio"]
 let package = Package(
     name: "ntsbuild-fuzz",
