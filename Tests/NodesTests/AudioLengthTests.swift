@@ -97,4 +97,25 @@ final class AudioLengthTests: XCTestCase {
         XCTAssertEqual(rename(replacement, path), 0)
         XCTAssertEqual(try AudioFile(path: path).frameCount, 4000)
     }
+
+    /// A file may declare 1024 channels; mixing to mono reads through at most 1 MiB of scratch
+    /// (not 256 MB for the extractor's 65 536-frame blocks), and the mix is the same.
+    func testManyChannelsMixThroughBoundedScratch() throws {
+        let audio = try TestAudio()
+        let path = try audio.write("wide.wav", sampleRate: 8000, channels: 1024, frames: 1000) { i in
+            (0..<1024).map { c in c == 0 ? Float(i % 100) / 100 : 0 }
+        }
+        let file = try AudioFile(path: path)
+        XCTAssertEqual(file.frameCount, 1000)
+        let first = try file.readMono(frames: 1 << 16)
+        XCTAssertEqual(first.count, 256, "one 1 MiB block of 1024 channels")
+        XCTAssertEqual(first[99], 0.99 / 1024, accuracy: 1e-7)
+        var total = first.count
+        while true {
+            let block = try file.readMono(frames: 1 << 16)
+            if block.isEmpty { break }
+            total += block.count
+        }
+        XCTAssertEqual(total, 1000)
+    }
 }

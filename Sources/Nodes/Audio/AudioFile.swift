@@ -62,7 +62,7 @@ public final class AudioFile {
     /// Decodes the whole stream through one scratch buffer of at most 1 MiB (whatever the header
     /// claims) and returns the frames the decoder delivered.
     private static func countFrames(_ handle: OpaquePointer, channels: Int, path: String) throws -> Int {
-        let block = max(1, (1 << 18) / channels)
+        let block = max(1, scratchFloats / channels)
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: block * channels)
         defer { scratch.deallocate() }
         var total = 0
@@ -106,14 +106,20 @@ public final class AudioFile {
         return mono
     }
 
+    /// Floats of interleaved scratch the reads that mix or count use, whatever the channel count.
+    static let scratchFloats = 1 << 18
+
     /// As `readMono(frames:)`, into `out` (room for `frames` samples), through one interleaved
-    /// buffer kept between calls; returns the number of frames read.
+    /// buffer kept between calls; returns the number of frames read (fewer than asked for before
+    /// the end of a file with many channels).
     public func readMono(frames: Int, into out: UnsafeMutablePointer<Float>) throws -> Int {
         if channels == 1 {
             let got = try readFrames(frames, into: out)
             for i in 0..<got where !out[i].isFinite { out[i] = 0 }
             return got
         }
+        // At most 1 MiB of interleaved scratch: a file may declare up to 1024 channels.
+        let frames = min(frames, max(1, AudioFile.scratchFloats / channels))
         if interleaved.count < frames * channels { interleaved = [Float](repeating: 0, count: frames * channels) }
         let channels = channels, scale = 1 / Float(channels)
         return try interleaved.withUnsafeMutableBufferPointer { buffer in
