@@ -6,6 +6,10 @@ public struct FeaturesRecipe: Recipe {
         var features: FeaturesConfig
         var fps: Int
         var trim: TrimParams
+        /// Rows, one per video frame, from the audio's decoded length: in the key because the
+        /// length comes from the decoder (and from the header's claim before that was fixed),
+        /// not from the file's bytes alone.
+        var frames: Int
     }
     public static let kind = "features"
     public static var version: Int { FeatureExtractor.version }
@@ -18,7 +22,7 @@ public struct FeaturesRecipe: Recipe {
     }
 
     public var id: NodeID { NodeID("features:\(track.id)") }
-    public var params: Params { Params(features: track.config.features, fps: track.config.output.fps, trim: track.trim) }
+    public var params: Params { Params(features: track.config.features, fps: track.config.output.fps, trim: track.trim, frames: frames) }
     public var inputs: [NodeID] { [track.audioNode] }
     public var workUnits: Int { max(1, frames / 50) }
 
