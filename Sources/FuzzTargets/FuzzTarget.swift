@@ -42,7 +42,7 @@ enum ScratchFile {
 
     static func write(_ data: Data, name: String) -> String {
         let path = directory + "/" + name
-        FileManager.default.createFile(atPath: path, contents: data)
+        _ = FileManager.default.createFile(atPath: path, contents: data)
         return path
     }
 }

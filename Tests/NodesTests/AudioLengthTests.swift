@@ -118,4 +118,15 @@ final class AudioLengthTests: XCTestCase {
         }
         XCTAssertEqual(total, 1000)
     }
+
+    /// Trims far past any length (or infinite, or NaN) clamp to the file instead of trapping in
+    /// the conversion to a frame index.
+    func testTrimsBeyondAnyLengthClampToTheFile() throws {
+        let audio = try TestAudio()
+        let file = try AudioFile(path: try audio.mono("t.wav", sampleRate: 8000, frames: 8000) { _ in 0.1 })
+        XCTAssertEqual(try AudioSpan(file: file, trimStart: 0.5, trimEnd: 1e300).description, "4000..<8000")
+        XCTAssertEqual(try AudioSpan(file: file, trimStart: -1e300, trimEnd: .infinity).description, "0..<8000")
+        XCTAssertEqual(try AudioSpan(file: file, trimStart: .nan, trimEnd: 0.25).description, "0..<2000")
+        XCTAssertThrowsError(try AudioSpan(file: file, trimStart: 1e300, trimEnd: nil))
+    }
 }

@@ -160,16 +160,22 @@ public struct AudioSpan: Equatable, Sendable {
     /// `trimStart`/`trimEnd` in seconds; `trimEnd == nil` means the end of the file.
     public init(file: AudioFile, trimStart: Double, trimEnd: Double?) throws {
         let total = file.frameCount
-        let s = Int((trimStart * Double(file.sampleRate)).rounded())
-        let e = trimEnd.map { Int(($0 * Double(file.sampleRate)).rounded()) } ?? total
-        start = max(0, min(s, total))
-        end = max(start, min(e, total))
+        start = AudioSpan.frame(trimStart, rate: file.sampleRate, total: total)
+        end = max(start, trimEnd.map { AudioSpan.frame($0, rate: file.sampleRate, total: total) } ?? total)
         guard end > start else {
             throw AudioError.empty(file: file.path, reason: total == 0 ? "the file has no samples" : "trim \(trimStart)..\(trimEnd.map { String($0) } ?? "end") leaves no audio")
         }
     }
 
     public var description: String { "\(start)..<\(end)" }
+
+    /// `seconds` as a frame index in 0...total; computed in floating point first, because a trim
+    /// of 1e300 s or infinity (the end of any file) does not fit an Int.
+    static func frame(_ seconds: Double, rate: Int, total: Int) -> Int {
+        let position = (seconds * Double(rate)).rounded()
+        if position.isNaN || position <= 0 { return 0 }
+        return position >= Double(total) ? total : Int(position)
+    }
 }
 
 public enum AudioError: Error, CustomStringConvertible {
