@@ -15,7 +15,7 @@ final class YAMLDepthTests: XCTestCase {
     override func tearDown() { try? FileManager.default.removeItem(atPath: root) }
 
     func loadError(_ buildfile: String, _ overrides: Overrides = Overrides()) -> String {
-        FileManager.default.createFile(atPath: root + "/Buildfile.yaml", contents: Data(buildfile.utf8))
+        _ = FileManager.default.createFile(atPath: root + "/Buildfile.yaml", contents: Data(buildfile.utf8))
         do {
             _ = try BuildfileLoader.load(path: root + "/Buildfile.yaml", overrides: overrides)
             return "no error"
@@ -43,7 +43,7 @@ final class YAMLDepthTests: XCTestCase {
 
     func testDeepPresetAndSetValue() {
         let deep = String(repeating: "{a: ", count: 5000) + "1" + String(repeating: "}", count: 5000)
-        FileManager.default.createFile(atPath: root + "/presets/deep.yaml", contents: Data("controller: \(deep)\n".utf8))
+        _ = FileManager.default.createFile(atPath: root + "/presets/deep.yaml", contents: Data("controller: \(deep)\n".utf8))
         XCTAssertTrue(loadError(album, Overrides(presets: ["deep"])).hasPrefix("presets/deep.yaml:1:"), loadError(album, Overrides(presets: ["deep"])))
         let set = loadError(album, Overrides(sets: ["encoder.crf=" + String(repeating: "[", count: 5000)]))
         XCTAssertTrue(set.hasPrefix("--set encoder.crf=[[[") && set.contains(":1:65: malformed YAML: nested 65 levels deep"), String(set.suffix(80)))
@@ -62,5 +62,15 @@ final class YAMLDepthTests: XCTestCase {
     func testNestingAtTheLimitParses() {
         let ok = "x: " + String(repeating: "[", count: 63) + String(repeating: "]", count: 63) + "\n" + album
         XCTAssertFalse(loadError(ok).contains("levels deep"), loadError(ok))
+    }
+
+    /// Found by fuzzing: a key spanning lines (a plain multi-line key, a quoted "\n") made the
+    /// unknown-key error several lines long.
+    func testKeysWithLineBreaksStayOnOneLine() {
+        let quoted = loadError("\"enc\\noder\": 1\n" + album)
+        XCTAssertTrue(quoted.hasPrefix(#"Buildfile.yaml:1:1: unknown key enc\noder"#), quoted)
+        let plain = loadError("? trac>\r\n \n    \n  tdc\n: 1\n" + album)
+        XCTAssertFalse(plain.contains("\n"), plain)
+        XCTAssertTrue(plain.hasPrefix(#"Buildfile.yaml:1:3: unknown key trac>\n\ntdc"#), plain)
     }
 }

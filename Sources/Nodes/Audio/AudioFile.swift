@@ -183,11 +183,12 @@ public enum AudioError: Error, CustomStringConvertible {
     case unreadable(file: String, reason: String)
     case empty(file: String, reason: String)
 
+    /// One line even for a path with line breaks in it.
     public var description: String {
         switch self {
-        case .missing(let file): return "\(file): audio file not found"
-        case .unreadable(let file, let reason): return "\(file): cannot decode audio: \(reason)"
-        case .empty(let file, let reason): return "\(file): no audio to render: \(reason)"
+        case .missing(let file): return OneLine.escaped("\(file): audio file not found")
+        case .unreadable(let file, let reason): return OneLine.escaped("\(file): cannot decode audio: \(reason)")
+        case .empty(let file, let reason): return OneLine.escaped("\(file): no audio to render: \(reason)")
         }
     }
 }

@@ -8,5 +8,6 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable {
         self.message = message
     }
 
-    public var description: String { "\(location): \(message)" }
+    /// Keys, values and `--set` arguments may hold line breaks; the description never does.
+    public var description: String { OneLine.escaped("\(location): \(message)") }
 }

@@ -119,13 +119,8 @@ public struct Safetensors: Sendable {
         return result
     }
 
-    /// A name from the file as it may appear in a one-line message: control characters and line
-    /// breaks escaped, cut at 80.
-    static func printable(_ text: String) -> String {
-        let breaking: Set<Unicode.GeneralCategory> = [.control, .lineSeparator, .paragraphSeparator, .format]
-        let escaped = text.unicodeScalars.map { breaking.contains($0.properties.generalCategory) ? $0.escaped(asASCII: true) : String($0) }.joined()
-        return escaped.count > 80 ? escaped.prefix(80) + "…" : escaped
-    }
+    /// A name from the file as it may appear in a one-line message.
+    static func printable(_ text: String) -> String { OneLine.escaped(text, limit: 80) }
 
     /// The bytes of an F32 tensor of `shape`, or nil when an entry is negative or the size
     /// exceeds `limit` (checked after every factor, so no product can overflow).
