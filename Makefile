@@ -30,8 +30,9 @@ test: build
 # libFuzzer over the readers of hostile input (Sources/FuzzTargets), FUZZ_SECONDS each, from the
 # corpus in Tests/Fuzz/corpus/<target> (new inputs go to .build-fuzz/corpus, crashes to
 # .build-fuzz/findings). A single allocation over FUZZ_MALLOC_MB or an input slower than
-# FUZZ_TIMEOUT seconds counts as a finding. Leak checks are off: LeakSanitizer flags a 4 KB buffer
-# that FoundationEssentials' FileManager.contents(atPath:) keeps. Not part of `make test`: the instrumented build takes
+# FUZZ_TIMEOUT seconds counts as a finding. Leak checks are off: LeakSanitizer flags buffers that
+# are not ntsbuild's to free (4 KB in FoundationEssentials' FileManager.contents(atPath:) now and
+# then, ~6 KB in libvorbis when libsndfile rejects a damaged Ogg file). Not part of `make test`: the instrumented build takes
 # ~15 minutes on 2 cores; the corpora are replayed by the unit tests (FuzzReplayTests).
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= buildfile safetensors audio
@@ -46,7 +47,7 @@ fuzz: fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p .build-fuzz/corpus/$$t .build-fuzz/findings/$$t; \
 		echo "fuzz-$$t: $(FUZZ_SECONDS) s"; \
-		.build-fuzz/release/fuzz-$$t .build-fuzz/corpus/$$t Tests/Fuzz/corpus/$$t \
+		ASAN_OPTIONS=detect_leaks=0 .build-fuzz/release/fuzz-$$t .build-fuzz/corpus/$$t Tests/Fuzz/corpus/$$t \
 			-max_total_time=$(FUZZ_SECONDS) -malloc_limit_mb=$(FUZZ_MALLOC_MB) -rss_limit_mb=2048 \
 			-timeout=$(FUZZ_TIMEOUT) -max_len=65536 -print_final_stats=1 -detect_leaks=0 \
 			-artifact_prefix=.build-fuzz/findings/$$t/ > .build-fuzz/fuzz-$$t.log 2>&1; status=$$?; \
