@@ -25,6 +25,10 @@ enum BuildfileFuzz {
         let project: Project
         do {
             project = try BuildfileLoader.load(path: root + "/Buildfile.yaml", overrides: Overrides(presets: presets, sets: sets))
+        } catch let errors as ConfigErrors {
+            // Several mistakes at once: one line each.
+            errors.errors.forEach { requireOneLine($0, .buildfile) }
+            return
         } catch {
             guard error is ConfigError else { fatalError("buildfile: untyped error \(error)") }
             requireOneLine(error, .buildfile)
