@@ -35,7 +35,7 @@ test: build
 # then, ~6 KB in libvorbis when libsndfile rejects a damaged Ogg file). Not part of `make test`: the instrumented build takes
 # ~15 minutes on 2 cores; the corpora are replayed by the unit tests (FuzzReplayTests).
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= buildfile safetensors audio
+FUZZ_TARGETS ?= buildfile safetensors audio image
 FUZZ_MALLOC_MB ?= 1024
 FUZZ_TIMEOUT ?= 10
 FUZZ_FLAGS = -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xcc -fsanitize=fuzzer-no-link,address

@@ -10,14 +10,14 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case buildfile
     case safetensors
     case audio
-    // The reference-image reader gets its target here (`case image`, a file under
-    // Sources/FuzzTargets and a corpus under Tests/Fuzz/corpus/image) once it exists.
+    case image
 
     public func run(_ input: Data) {
         switch self {
         case .buildfile: BuildfileFuzz.run(input)
         case .safetensors: SafetensorsFuzz.run(input)
         case .audio: AudioFuzz.run(input)
+        case .image: ImageFuzz.run(input)
         }
     }
 }

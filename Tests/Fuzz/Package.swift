@@ -4,9 +4,7 @@
 // whose executables need their own `main`.
 import PackageDescription
 
-// The reference-image reader's target joins here as "image" (with its entry in FuzzTarget and a
-// corpus in corpus/image) once that reader exists.
-let targets = ["buildfile", "safetensors", "audio"]
+let targets = ["buildfile", "safetensors", "audio", "image"]
 let package = Package(
     name: "ntsbuild-fuzz",
     dependencies: [.package(name: "ntsbuild", path: "../..")],

@@ -31,6 +31,10 @@ final class FuzzReplayTests: XCTestCase {
         try replay(.safetensors, mutations: 3000, tokens: ["9223372036854775807", "-1", "1099511627776", "\"F32\"", "[", "]", ",", "\"data_offsets\"", "\"shape\"", "1e30", "null"])
     }
 
+    func testImageCorpus() throws {
+        try replay(.image, mutations: 2000, tokens: ["IHDR", "IDAT", "IEND", "\u{FF}\u{D8}", "\u{FF}\u{C0}", "\u{FF}\u{D9}", "RIFF", "WEBPVP8 ", "VP8L", "VP8X"])
+    }
+
     func testAudioCorpus() throws {
         try replay(.audio, mutations: 2000)
     }
