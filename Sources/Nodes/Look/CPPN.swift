@@ -17,7 +17,7 @@ import Foundation
 /// order, hence the bytes, is fixed and the same on every x86-64 CPU.
 public struct CPPN: FrameGenerator {
     /// Bump when frames for the same inputs change.
-    public static let version = 4
+    public static let version = 5
 
     let weights: CPPNWeights
     let network: KernelNetwork
