@@ -34,7 +34,7 @@ public struct AlbumGraph {
             graph.add(TrackRecipe(track: track, album: project, frames: count, shards: ids))
             for part in PreviewRecipe.Part.allCases {
                 graph.add(PreviewRecipe(trackID: track.id, part: part, frames: count, fps: track.config.output.fps,
-                                        perShard: perShard, shards: ids))
+                                        perShard: perShard, shards: ids, look: track.config.look))
             }
         }
         let fpsValues = Set(project.tracks.map(\.config.output.fps))

@@ -35,6 +35,17 @@ final class PaletteCLITests: XCTestCase {
         }
     }
 
+    /// The gallery's previews show the frames in the palette, as the video does.
+    func testPreviewsAreInThePalette() throws {
+        let p = try TestProject()
+        let result = try p.ntsbuild("preview:one", "--set", "look.palette=ember")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let poster = p.latest + "/one-poster.png"
+        let pixels = [UInt8](try CLI.rgb24(poster))
+        let image = RGBImage(width: 48, height: 32, pixels: pixels)
+        XCTAssertGreaterThanOrEqual(try Palette.named("ember").fractionWithin(deltaE: 10, of: image), 0.95)
+    }
+
     func testUnknownPaletteIsAnErrorWhenTheBuildfileIsRead() throws {
         let result = try CLI.run(["-n", "--set", "look.palette=glaceir"], in: Self.project.root)
         XCTAssertNotEqual(result.status, 0)

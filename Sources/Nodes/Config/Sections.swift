@@ -47,6 +47,7 @@ public struct LookConfig: Codable, Equatable, Sendable {
     public var paletteColors: Int = 5
     /// How far the music moves colours along the palette (the trajectory's hue swing): 0 holds them still.
     public var paletteMotion: Double = 1.0
+    public init() {}
 }
 
 public struct PostFXConfig: Codable, Equatable, Sendable {

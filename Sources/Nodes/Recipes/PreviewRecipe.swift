@@ -28,6 +28,8 @@ public struct PreviewRecipe: Recipe {
         var perShard: Int
         var fps: Int
         var layout: Layout
+        /// The track's look when it has a palette: previews show the frames in it.
+        var look: LookConfig?
     }
     /// Sizes and timings of the previews; in the params so `--explain` can say what changed.
     public struct Layout: Codable, Equatable, Sendable {
@@ -40,7 +42,7 @@ public struct PreviewRecipe: Recipe {
         var animQuality = 70
     }
     public static let kind = "preview"
-    public static let version = 1
+    public static let version = 2
 
     let trackID: String
     let part: Part
@@ -48,7 +50,9 @@ public struct PreviewRecipe: Recipe {
     let fps: Int
     let perShard: Int
     let shards: [NodeID]
-    public init(trackID: String, part: Part, frames: Int, fps: Int, perShard: Int, shards: [NodeID]) {
+    let look: LookConfig
+    public init(trackID: String, part: Part, frames: Int, fps: Int, perShard: Int, shards: [NodeID], look: LookConfig = LookConfig()) {
+        self.look = look
         self.trackID = trackID
         self.part = part
         self.frames = frames
@@ -59,7 +63,14 @@ public struct PreviewRecipe: Recipe {
 
     var featuresNode: NodeID { NodeID("features:\(trackID)") }
     public var id: NodeID { NodeID("preview:\(trackID):\(part.rawValue)") }
-    public var params: Params { Params(part: part, frames: frames, perShard: perShard, fps: fps, layout: Layout()) }
+    public var params: Params {
+        Params(part: part, frames: frames, perShard: perShard, fps: fps, layout: Layout(), look: hasPalette ? look : nil)
+    }
+    var paletteSource: PaletteSource { PaletteSource(look: look) }
+    var hasPalette: Bool { look.palette != nil || look.paletteFrom != nil }
+    var trajectoryNode: NodeID { NodeID("trajectory:\(trackID)") }
+    /// With a palette, the trajectory (whose hue swing slides the colours along it) and the palette's image.
+    var paletteInputs: [NodeID] { hasPalette ? [trajectoryNode] + paletteSource.nodes : [] }
     public var workUnits: Int { part == .anim ? max(1, frames / 100) : 1 }
 
     /// The poster and the animation follow the music (features) and may land in any shard; the
@@ -68,8 +79,8 @@ public struct PreviewRecipe: Recipe {
     public var isDeliverable: Bool { true }
     public var inputs: [NodeID] {
         switch part {
-        case .poster, .anim: return [featuresNode] + shards
-        case .sheet: return Array(Set(sheetFrames.map { $0 / perShard })).sorted().filter { $0 < shards.count }.map { shards[$0] }
+        case .poster, .anim: return [featuresNode] + shards + paletteInputs
+        case .sheet: return Array(Set(sheetFrames.map { $0 / perShard })).sorted().filter { $0 < shards.count }.map { shards[$0] } + paletteInputs
         }
     }
 
@@ -83,7 +94,9 @@ public struct PreviewRecipe: Recipe {
     public func make(_ context: BuildContext) throws -> String {
         guard frames > 0 else { throw GraphError.nodeFailed(id, message: "the track has no frames") }
         let declared = Set(inputs)  // the sheet reads only some shards; the others have no path
-        let source = ShardFrames(paths: shards.map { declared.contains($0) ? context.path(of: $0) : "" }, perShard: perShard)
+        let shardFrames = ShardFrames(paths: shards.map { declared.contains($0) ? context.path(of: $0) : "" }, perShard: perShard)
+        let source = try PaletteFrames(frames: shardFrames, look: look, palette: try paletteSource.palette { context.path(of: $0) },
+                                       trajectory: hasPalette ? try Safetensors.read(path: context.path(of: trajectoryNode)) : nil)
         let layout = Layout()
         switch part {
         case .poster:
@@ -150,5 +163,31 @@ public struct PreviewRecipe: Recipe {
         var last = first
         while last + 1 < means.count && means[last + 1] >= top - 1e-9 { last += 1 }
         return range.lowerBound + (first + last) / 2
+    }
+}
+
+/// Shard frames mapped into the track's palette as the track node maps them (same shift from the
+/// trajectory's hue swing), before post-effects.
+struct PaletteFrames {
+    let frames: ShardFrames
+    let look: LookConfig
+    let map: PaletteMap?
+    let trajectory: Safetensors?
+
+    init(frames: ShardFrames, look: LookConfig, palette: Palette?, trajectory: Safetensors?) throws {
+        self.frames = frames
+        self.look = look
+        map = palette.map { PaletteMap(palette: $0) }
+        self.trajectory = trajectory
+    }
+
+    func images(at indices: [Int]) throws -> [RGBImage] {
+        var images = try frames.images(at: indices)
+        guard let map, let trajectory else { return images }
+        for (i, frame) in indices.enumerated() {
+            let hue = FrameCurves(trajectory: trajectory, frame: frame).hue
+            map.apply(&images[i], shift: Float(look.paletteMotion) * FrameFinisher.shiftPerHueTurn * (hue.isFinite ? hue : 0))
+        }
+        return images
     }
 }
