@@ -113,4 +113,24 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(project.tracks[0].config.controller.pulse, 1.0)
         XCTAssertEqual(project.tracks[0].config.encoder.audioBitrate, "128k")
     }
+
+    /// `generator.style` from a later layer (here `--set`) replaces a preset's weights file, and the
+    /// file leaves the track's configuration (so it is not in the frames' key).
+    func testAStyleReplacesAPresetsWeightsFile() throws {
+        write("presets/styled.yaml", "generator: {weights: styles/x.safetensors}\n")
+        let buildfile = minimal + """
+
+        preset: styled
+        styles:
+          - {name: bark, reference: refs/bark.png, steps: 10, rate: 0.02}
+        """
+        let plain = try load(buildfile)
+        XCTAssertEqual(plain.tracks[0].config.generator.weights, "styles/x.safetensors")
+        XCTAssertEqual(plain.styles.first?.steps, 10)
+        XCTAssertEqual(plain.styles.first?.rate, 0.02)
+        XCTAssertEqual(plain.styles.first?.size, StyleSettings(name: "d", reference: "d").size)
+        let styled = try load(buildfile, Overrides(sets: ["generator.style=bark"]))
+        XCTAssertEqual(styled.tracks[0].config.generator.style, "bark")
+        XCTAssertNil(styled.tracks[0].config.generator.weights)
+    }
 }

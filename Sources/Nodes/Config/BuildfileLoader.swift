@@ -70,15 +70,15 @@ public enum BuildfileLoader {
                 }
                 var seen = Set<String>()
                 for (index, item) in items.enumerated() {
-                    let track = try issues.attempt {
+                    let parsed = try issues.attempt {
                         try parseTrack(item, number: index + 1, file: file, root: root, base: base, late: late, presets: presets)
                     }
-                    guard let track else { continue }
+                    guard var track = parsed else { continue }
                     // The second occurrence is the mistake: point at its id.
                     if !seen.insert(track.id).inserted {
                         issues.add(ConfigError(YAMLSource.location(item["id"] ?? item, file), "track id '\(track.id)' is used twice"))
                     }
-                    try issues.attempt { try checkStyle(of: track, styles: styles) }
+                    if let styled = try issues.attempt({ try resolveStyle(of: track, styles: styles) }) { track = styled }
                     try issues.attempt { try checkPalette(of: track) }
                     tracks.append(track)
                 }
@@ -163,9 +163,11 @@ public enum BuildfileLoader {
     }
 
     /// A CPPN track's `generator.style` names an entry of `styles:` with the track's latent size.
-    static func checkStyle(of track: TrackSpec, styles: [StyleSettings]) throws {
+    /// It replaces a `generator.weights` file (e.g. a preset's), so `--set generator.style=…` tries
+    /// a fitted style on a track whatever its preset; the file then leaves the track's key.
+    static func resolveStyle(of track: TrackSpec, styles: [StyleSettings]) throws -> TrackSpec {
         let generator = track.config.generator
-        guard generator.kind == "cppn", let name = generator.style else { return }
+        guard generator.kind == "cppn", let name = generator.style else { return track }
         let location = track.locations["generator.style"] ?? SourceLocation(file: "generator.style")
         guard let style = styles.first(where: { $0.name == name }) else {
             let hint = ConfigSchema.suggestion(for: name, among: styles.map(\.name)).map { " (did you mean \($0)?)" } ?? ""
@@ -175,9 +177,9 @@ public enum BuildfileLoader {
         guard style.latentDim == track.config.controller.latentDim else {
             throw ConfigError(location, "generator.style: style '\(name)' has latent_dim \(style.latentDim), track \(track.id) has controller.latent_dim \(track.config.controller.latentDim)")
         }
-        if generator.weights != nil {
-            throw ConfigError(location, "generator.style and generator.weights both set for track \(track.id); use one")
-        }
+        var styled = track
+        styled.config.generator.weights = nil
+        return styled
     }
 
     /// A named or listed palette is checked when the Buildfile is read, not after rendering.

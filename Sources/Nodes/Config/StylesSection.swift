@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// The Buildfile's `styles:` list: each entry a style to fit (`StyleSettings`), e.g.
@@ -29,7 +30,8 @@ enum StylesSection {
 
     static func entry(_ node: Node, file: String) throws -> StyleSettings {
         var name: String?, reference: String?
-        var numbers: [String: (Double, SourceLocation)] = [:]
+        // Snake-case key → number, decoded into the settings' own fields below (ints as ints).
+        var numbers: [String: Any] = [:]
         for (key, keyNode, value) in try YAMLSource.mapping(node, file, what: "a styles entry") {
             let location = YAMLSource.location(value, file)
             switch key {
@@ -55,28 +57,19 @@ enum StylesSection {
                 guard number.isFinite, range.contains(number) else {
                     throw ConfigError(location, "styles.\(key): expected \(kind) in \(range.lowerBound.clean)...\(range.upperBound.clean)")
                 }
-                numbers[key] = (number, location)
+                numbers[key] = StyleSettings.integerKeys.contains(key) ? Int(number) as Any : number
             }
         }
         guard let name else { throw ConfigError(YAMLSource.location(node, file), "a styles entry has no name") }
         guard let reference else { throw ConfigError(YAMLSource.location(node, file), "style '\(name)' has no reference image") }
-        var style = StyleSettings(name: name, reference: reference)
-        for (key, (v, _)) in numbers {
-            switch key {
-            case "hidden": style.hidden = Int(v)
-            case "layers": style.layers = Int(v)
-            case "steps": style.steps = Int(v)
-            case "size": style.size = Int(v)
-            case "seed": style.seed = Int(v)
-            case "latent_dim": style.latentDim = Int(v)
-            case "batch": style.batch = Int(v)
-            case "rate": style.rate = v
-            case "texture": style.texture = v
-            case "frequency": style.frequency = v
-            default: break
-            }
-        }
-        return style
+        // Defaults, then the entry's values, through the settings' Codable form (as ConfigCoding does).
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        var fields = try JSONSerialization.jsonObject(with: encoder.encode(StyleSettings(name: name, reference: reference))) as! [String: Any]
+        fields.merge(numbers) { _, new in new }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(StyleSettings.self, from: JSONSerialization.data(withJSONObject: fields))
     }
 }
 

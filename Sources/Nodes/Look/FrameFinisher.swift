@@ -14,6 +14,11 @@ public struct FrameFinisher {
     /// up to a quarter of the palette's length either way.
     static let shiftPerHueTurn: Float = 0.25 / 0.08
 
+    /// How far along the palette a frame's colours slide: the track node and the previews both use this.
+    static func paletteShift(motion: Float, hue: Float) -> Float {
+        motion * shiftPerHueTurn * (hue.isFinite ? hue : 0)
+    }
+
     public init(config: TrackConfig, palette: Palette? = nil) throws {
         output = config.output
         postfx = try PostFX(config: config.postfx, seed: UInt64(config.controller.wanderSeed), fps: config.output.fps)
@@ -30,7 +35,7 @@ public struct FrameFinisher {
         }
         var curves = curves
         if let paletteMap {
-            paletteMap.apply(&image, shift: paletteMotion * Self.shiftPerHueTurn * (curves.hue.isFinite ? curves.hue : 0))
+            paletteMap.apply(&image, shift: Self.paletteShift(motion: paletteMotion, hue: curves.hue))
             curves.hue = 0
         }
         postfx.apply(&image, frame: frame, curves: curves)

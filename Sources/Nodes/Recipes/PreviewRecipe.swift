@@ -95,7 +95,7 @@ public struct PreviewRecipe: Recipe {
         guard frames > 0 else { throw GraphError.nodeFailed(id, message: "the track has no frames") }
         let declared = Set(inputs)  // the sheet reads only some shards; the others have no path
         let shardFrames = ShardFrames(paths: shards.map { declared.contains($0) ? context.path(of: $0) : "" }, perShard: perShard)
-        let source = try PaletteFrames(frames: shardFrames, look: look, palette: try paletteSource.palette { context.path(of: $0) },
+        let source = PaletteFrames(frames: shardFrames, look: look, palette: try paletteSource.palette { context.path(of: $0) },
                                        trajectory: hasPalette ? try Safetensors.read(path: context.path(of: trajectoryNode)) : nil)
         let layout = Layout()
         switch part {
@@ -174,7 +174,7 @@ struct PaletteFrames {
     let map: PaletteMap?
     let trajectory: Safetensors?
 
-    init(frames: ShardFrames, look: LookConfig, palette: Palette?, trajectory: Safetensors?) throws {
+    init(frames: ShardFrames, look: LookConfig, palette: Palette?, trajectory: Safetensors?) {
         self.frames = frames
         self.look = look
         map = palette.map { PaletteMap(palette: $0) }
@@ -186,7 +186,7 @@ struct PaletteFrames {
         guard let map, let trajectory else { return images }
         for (i, frame) in indices.enumerated() {
             let hue = FrameCurves(trajectory: trajectory, frame: frame).hue
-            map.apply(&images[i], shift: Float(look.paletteMotion) * FrameFinisher.shiftPerHueTurn * (hue.isFinite ? hue : 0))
+            map.apply(&images[i], shift: FrameFinisher.paletteShift(motion: Float(look.paletteMotion), hue: hue))
         }
         return images
     }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Graph
 
@@ -48,9 +47,7 @@ public struct StyleRecipe: Recipe {
             reference: scaled,
             progress: { context.reportProgress(done: $0.step, total: $0.steps, detail: String(format: "loss %.4f", $0.loss)) },
             cancelled: { context.isCancelled })
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-        return try writeTemporary(result.styleFile(referenceSHA256: digest), context)
+        return try writeTemporary(result.styleFile(referenceSHA256: try RunRecord.sha256(of: path)), context)
     }
 
     static func reason(_ error: Error, path: String) -> String {

@@ -15,9 +15,7 @@ public enum StyleSheet {
         guard let latentDim = file.metadata["latent_dim"].flatMap(Int.init), (1...512).contains(latentDim) else {
             throw CPPNError.badStyle(file: path, reason: "metadata 'latent_dim' missing or out of range")
         }
-        var config = GeneratorConfig()
-        config.weights = path
-        let cppn = try CPPN(config: config, latentDim: latentDim)
+        let cppn = CPPN(weights: try CPPNWeights(style: file, file: path, latentDim: latentDim))
         var random = SeededRandom(seed: 0x5EE7)
         let gap = 4
         let width = columns * tile.width + (columns - 1) * gap, height = rows * tile.height + (rows - 1) * gap
