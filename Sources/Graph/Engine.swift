@@ -337,7 +337,7 @@ private final class Run: @unchecked Sendable {
     func make(_ recipe: any Recipe, inputs: [(id: NodeID, output: Digest?, key: Digest?)], head: Digest?, isTarget: Bool, probeOnly: Bool) throws -> NodeResult? {
         let id = recipe.id
         let kind = type(of: recipe).kind
-        let version = type(of: recipe).version
+        let code = type(of: recipe).code
         let params = try CanonicalParams.flatten(recipe.params)
         var known: [String: Digest] = [:]
         var unknown: [NodeID] = []
@@ -354,14 +354,14 @@ private final class Run: @unchecked Sendable {
         if !unknown.isEmpty {
             var reasons = unknown.sorted().map { Reason.inputWillRebuild(id: $0, label: labels[$0.raw]) }
             if let previous = engine.traces.load(id) {
-                reasons += Explanation.reasons(previous: previous, kind: kind, version: version, params: params, inputs: known, labels: labels)
+                reasons += Explanation.reasons(previous: previous, kind: kind, code: code, params: params, inputs: known, labels: labels)
                     .filter { if case .inputChanged(_, _, _, nil) = $0 { return false } else { return true } }
             }
             emit(.wouldRun(id, reasons: reasons))
             return NodeResult(id: id, status: .wouldRun, seconds: 0, reasons: reasons)
         }
 
-        let key = ActionKey.compute(kind: kind, version: version, params: params, inputs: known)
+        let key = ActionKey.compute(kind: kind, code: code, params: params, inputs: known)
         // Only targets' objects are checked here: the caller reads them after the build. An
         // intermediate object is read only by a dependent that rebuilds, which verifies it and,
         // if it is missing or corrupt, drops it and has the engine rebuild it (a retry pass).
@@ -374,7 +374,7 @@ private final class Run: @unchecked Sendable {
         if let record = engine.actions.lookup(key), try !isTarget || engine.store.isIntact(record.output, size: record.size) {
             if !options.dryRun && head != key {
                 // Reusing an older build (a config switched back): its trace becomes the current one.
-                try engine.traces.save(Trace(kind: kind, version: version, key: key, params: params, inputs: known, output: record.output, seconds: record.seconds), for: id)
+                try engine.traces.save(Trace(kind: kind, code: code, key: key, params: params, inputs: known, output: record.output, seconds: record.seconds), for: id)
                 try engine.actions.setHead(key, for: id)
             }
             if !options.dryRun { try engine.actions.markUsed(key) }
@@ -384,7 +384,7 @@ private final class Run: @unchecked Sendable {
 
         if probeOnly { return nil }
         let previous = engine.traces.load(id)
-        var reasons = Explanation.reasons(previous: previous, kind: kind, version: version, params: params, inputs: known, labels: labels)
+        var reasons = Explanation.reasons(previous: previous, kind: kind, code: code, params: params, inputs: known, labels: labels)
         if reasons.isEmpty { reasons = previous?.key == key ? [.outputMissing] : [.neverBuilt] }
         if options.dryRun {
             emit(.wouldRun(id, reasons: reasons))
@@ -422,7 +422,7 @@ private final class Run: @unchecked Sendable {
             context.removeTemporaries(except: nil)
             let size = engine.store.size(of: output) ?? 0
             try engine.actions.record(ActionRecord(output: output, size: size, seconds: seconds, kind: kind), for: key)
-            try engine.traces.save(Trace(kind: kind, version: version, key: key, params: params, inputs: known, output: output, seconds: seconds), for: id)
+            try engine.traces.save(Trace(kind: kind, code: code, key: key, params: params, inputs: known, output: output, seconds: seconds), for: id)
             try engine.actions.setHead(key, for: id)
             emit(.built(id, output: output, seconds: seconds))
             return NodeResult(id: id, status: .built, key: key, output: output, seconds: seconds, reasons: reasons)

@@ -1,7 +1,8 @@
 /// Why a node runs. Said the way ninja and make would, but naming what changed, old → new.
 public enum Reason: Equatable, Sendable, CustomStringConvertible {
     case neverBuilt
-    case versionChanged(old: Int, new: Int)
+    /// The recipe's own code (`recipe`) or a component it runs changed version; nil: not declared.
+    case codeChanged(name: String, old: Int?, new: Int?)
     case configChanged(key: String, old: String?, new: String?)
     case inputFileChanged(path: String, old: Digest?, new: Digest)
     case inputChanged(id: NodeID, label: String?, old: Digest?, new: Digest?)
@@ -12,7 +13,11 @@ public enum Reason: Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .neverBuilt: return "never built"
-        case .versionChanged(let old, let new): return "recipe version changed \(old) → \(new)"
+        case .codeChanged(let name, let old?, let new?):
+            return name == CodeVersion.recipeName ? "recipe version changed \(old) → \(new)" : "code of \(name) changed: version \(old) → \(new)"
+        case .codeChanged(let name, nil, let new?): return "now runs \(name) (version \(new))"
+        case .codeChanged(let name, let old?, nil): return "no longer runs \(name) (was version \(old))"
+        case .codeChanged(let name, nil, nil): return "code of \(name) changed"
         case .configChanged(let key, let old, let new):
             return "config \(key) changed \(old ?? "(unset)") → \(new ?? "(unset)")"
         case .inputFileChanged(let path, let old, let new):
@@ -34,12 +39,14 @@ public enum Reason: Equatable, Sendable, CustomStringConvertible {
 /// Diffs a node's last trace against what it would be built from now.
 public enum Explanation {
     public static func reasons(
-        previous: Trace?, kind: String, version: Int,
+        previous: Trace?, kind: String, code: [String: Int],
         params: [String: String], inputs: [String: Digest], labels: [String: String]
     ) -> [Reason] {
         guard let previous else { return [.neverBuilt] }
         var reasons: [Reason] = []
-        if previous.version != version { reasons.append(.versionChanged(old: previous.version, new: version)) }
+        for name in Set(previous.code.keys).union(code.keys).sorted() where previous.code[name] != code[name] {
+            reasons.append(.codeChanged(name: name, old: previous.code[name], new: code[name]))
+        }
         for key in Set(previous.params.keys).union(params.keys).sorted() where previous.params[key] != params[key] {
             reasons.append(.configChanged(key: key, old: previous.params[key], new: params[key]))
         }

@@ -1,14 +1,18 @@
 /// How one kind of node makes its output. The engine knows nothing else about a node.
 ///
-/// The node's key is XXH3-128 over `kind`, `version`, the canonical encoding of `params`
-/// (exactly the configuration this node reads) and the output digests of `inputs`; see `ActionKey`.
+/// The node's key is XXH3-128 over `kind`, `version`, the `components` it runs, the canonical
+/// encoding of `params` and the output digests of `inputs`; see `ActionKey`. For the key to be
+/// sound, `make` reads nothing but `params` and its inputs' files: a recipe holds its `id`, its
+/// `params` and its input ids, and computes everything else from them.
 /// In the spirit of swift-llbuild2's FXKey + FXVersioning and SwiftPM's QueryEngine.
 public protocol Recipe: Sendable {
     associatedtype Params: Encodable
     /// The node kind, e.g. "features". Also the prefix of `id`.
     static var kind: String { get }
-    /// Bump when the code that makes the output changes its meaning: every key of the kind changes.
+    /// Bump when the recipe's own code changes the bytes it makes: every key of the kind changes.
     static var version: Int { get }
+    /// The shared components `make` runs, each with its own version (see `CodeVersion`).
+    static var components: [CodeVersion] { get }
 
     var id: NodeID { get }
     var params: Params { get }
@@ -29,6 +33,7 @@ public protocol Recipe: Sendable {
 }
 
 extension Recipe {
+    public static var components: [CodeVersion] { [] }
     public var workUnits: Int { 1 }
     public var label: String? { nil }
     public var isDeliverable: Bool { false }

@@ -4,7 +4,8 @@ import Foundation
 /// `--explain` can say which parameter or input changed and from what to what.
 public struct Trace: Codable, Equatable, Sendable {
     public var kind: String
-    public var version: Int
+    /// The versions of the code that made the output: the recipe's own and its components'.
+    public var code: [String: Int]
     public var key: Digest
     public var params: [String: String]
     /// Input node id → its output digest at the time.

@@ -1,7 +1,8 @@
 import Graph
 
 /// The album as a build graph: per track features → trajectory → rows slices → frame shards →
-/// track, and all tracks → album. Registers every node kind of the domain.
+/// track, and all tracks → album. Registers every node kind of the domain and wires each node's
+/// inputs: a recipe gets the ids of what it reads from here and builds none itself.
 public struct AlbumGraph {
     public let project: Project
     public private(set) var graph = BuildGraph()
@@ -12,36 +13,54 @@ public struct AlbumGraph {
     public init(project: Project) throws {
         self.project = project
         for style in project.styles {
-            graph.add(StyleRecipe(settings: style))
+            graph.add(StyleRecipe(settings: style, reference: .file(style.reference)))
         }
         for track in project.tracks {
-            let audio = try AudioFile(path: sourcePath(track.audio))
-            let span = try AudioSpan(file: audio, trimStart: track.trimStart, trimEnd: track.trimEnd)
-            let count = FrameTiming(sampleRate: audio.sampleRate, fps: track.config.output.fps).frameCount(samples: span.count)
-            frames[track.id] = count
-            graph.add(FeaturesRecipe(track: track, frames: count))
-            graph.add(TrajectoryRecipe(track: track, frames: count))
-            let perShard = track.config.shards.frames
-            var ids: [NodeID] = []
-            for (k, start) in stride(from: 0, to: count, by: perShard).enumerated() {
-                let range = start..<min(start + perShard, count)
-                graph.add(RowsRecipe(trackID: track.id, shard: k, range: range))
-                let frames = FramesRecipe(track: track, shard: k, range: range)
-                graph.add(frames)
-                ids.append(frames.id)
-            }
-            shards[track.id] = ids
-            graph.add(TrackRecipe(track: track, album: project, frames: count, shards: ids))
-            for part in PreviewRecipe.Part.allCases {
-                graph.add(PreviewRecipe(trackID: track.id, part: part, frames: count, fps: track.config.output.fps,
-                                        perShard: perShard, shards: ids, look: track.config.look))
-            }
+            try addTrack(track)
         }
-        let fpsValues = Set(project.tracks.map(\.config.output.fps))
-        let sizes = Set(project.tracks.map { "\($0.config.output.width)x\($0.config.output.height)" })
-        if fpsValues.count == 1 && sizes.count == 1 {
-            graph.add(AlbumRecipe(project: project, frames: frames))
+        if canCut {
+            graph.add(AlbumRecipe(project: project, frames: frames,
+                                  videos: project.tracks.map { .track($0.id) }, audio: project.tracks.map { .file($0.audio) }))
         }
+    }
+
+    /// A track's nodes: features, trajectory, a rows slice and a frame shard per `shards.frames`
+    /// frames, the video and its previews.
+    private mutating func addTrack(_ track: TrackSpec) throws {
+        let audio = NodeID.file(track.audio)
+        let file = try AudioFile(path: sourcePath(track.audio))
+        let span = try AudioSpan(file: file, trimStart: track.trimStart, trimEnd: track.trimEnd)
+        let config = track.config
+        let count = FrameTiming(sampleRate: file.sampleRate, fps: config.output.fps).frameCount(samples: span.count)
+        frames[track.id] = count
+        let features = NodeID.features(track: track.id), trajectory = NodeID.trajectory(track: track.id)
+        graph.add(FeaturesRecipe(track: track, frames: count, audio: audio))
+        graph.add(TrajectoryRecipe(track: track, frames: count, features: features,
+                                   anchors: config.controller.anchors.map { .file($0) }))
+        let perShard = config.shards.frames
+        let generatorFiles = GeneratorSources(config: config.generator).nodes
+        var ids: [NodeID] = []
+        for (k, start) in stride(from: 0, to: count, by: perShard).enumerated() {
+            let range = start..<min(start + perShard, count)
+            let rows = NodeID.rows(track: track.id, shard: k)
+            graph.add(RowsRecipe(trackID: track.id, shard: k, range: range, trajectory: trajectory))
+            graph.add(FramesRecipe(track: track, shard: k, range: range, rows: rows, generatorFiles: generatorFiles))
+            ids.append(.frames(track: track.id, shard: k))
+        }
+        shards[track.id] = ids
+        let paletteImage = PaletteSource(look: config.look).imageNode
+        graph.add(TrackRecipe(track: track, album: project, frames: count, shards: ids,
+                              audio: audio, trajectory: trajectory, paletteImage: paletteImage))
+        for part in PreviewPart.allCases {
+            graph.add(PreviewRecipe(trackID: track.id, part: part, frames: count, fps: config.output.fps, perShard: perShard,
+                                    look: config.look, features: features, shards: ids, trajectory: trajectory, paletteImage: paletteImage))
+        }
+    }
+
+    /// An album cut needs one frame rate and one frame size.
+    private var canCut: Bool {
+        Set(project.tracks.map(\.config.output.fps)).count == 1
+            && Set(project.tracks.map { "\($0.config.output.width)x\($0.config.output.height)" }).count == 1
     }
 
     func sourcePath(_ relative: String) -> String {
@@ -50,28 +69,41 @@ public struct AlbumGraph {
 
     /// The poster, contact sheet and animation nodes of a track.
     public func previews(of trackID: String) -> [NodeID] {
-        PreviewRecipe.Part.allCases.map { NodeID("preview:\(trackID):\($0.rawValue)") }
+        PreviewPart.allCases.map { .preview(track: trackID, part: $0) }
     }
 
     /// Expands a command-line target: `album` (the cut and every track's previews, which the run
     /// gallery shows), `track:<id>`, `features:<id>`, `trajectory:<id>`, `frames:<id>` (all
     /// shards), `frames:<id>:<k>`, `preview:<id>` (poster, sheet and animation).
     public func resolve(_ target: String) throws -> [NodeID] {
-        if target == "album" && graph.recipes["album"] == nil {
-            throw GraphError.nodeFailed("album", message: "all tracks must share output.fps and output size to make an album cut")
+        let id = NodeID(target)
+        if id == .album {
+            guard graph.recipes[.album] != nil else { throw AlbumGraphError.noAlbumCut }
+            return [.album] + project.tracks.flatMap { previews(of: $0.id) }
         }
-        if target == "album" { return ["album"] + project.tracks.flatMap { previews(of: $0.id) } }
+        // Targets that name a group of nodes: a track's previews, all its shards, a shard by number.
         let parts = target.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        if parts.count == 2, parts[0] == "preview", shards[parts[1]] != nil { return previews(of: parts[1]) }
-        if parts.count == 2, parts[0] == "frames", let ids = shards[parts[1]] { return ids }
-        if parts.count == 3, parts[0] == "frames", let k = Int(parts[2]) {
-            return try [known(NodeID("frames:\(parts[1]):\(ShardNaming.number(k))"))]
+        if parts.count == 2, parts[0] == AlbumNode.Kind.preview.rawValue, shards[parts[1]] != nil { return previews(of: parts[1]) }
+        if parts.count == 2, parts[0] == AlbumNode.Kind.frames.rawValue, let ids = shards[parts[1]] { return ids }
+        if parts.count == 3, parts[0] == AlbumNode.Kind.frames.rawValue, let k = Int(parts[2]) {
+            return try [known(.frames(track: parts[1], shard: k))]
         }
-        return try [known(NodeID(target))]
+        return try [known(id)]
     }
 
     private func known(_ id: NodeID) throws -> NodeID {
         guard graph.recipes[id] != nil else { throw GraphError.unknownNode(id, suggestion: graph.suggestion(for: id)) }
         return id
+    }
+}
+
+/// A target the album cannot make as configured.
+public enum AlbumGraphError: Error, Equatable, CustomStringConvertible {
+    case noAlbumCut
+
+    public var description: String {
+        switch self {
+        case .noAlbumCut: return "album: all tracks must share output.fps and output size to make an album cut"
+        }
     }
 }

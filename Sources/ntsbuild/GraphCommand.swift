@@ -30,7 +30,7 @@ struct GraphCommand: ParsableCommand {
                 let nodes: [[String: Any]] = order.map { id in
                     var node: [String: Any] = ["id": id.raw, "kind": String(id.kind), "inputs": graph.inputs(of: id).map(\.raw)]
                     if let recipe = graph.recipes[id] {
-                        node["version"] = type(of: recipe).version
+                        node["code"] = type(of: recipe).code
                         node["work_units"] = recipe.workUnits
                         node["params"] = (try? CanonicalParams.flatten(recipe.params)) ?? [:]
                     }

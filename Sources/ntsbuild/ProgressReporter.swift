@@ -39,7 +39,7 @@ final class ProgressReporter: BuildObserver {
             running[id]?.total = total
             running[id]?.detail = detail
         case .built(let id, _, let seconds):
-            if id.kind == "frames", let r = running[id] { framesRendered += r.total }
+            if case .frames? = id.albumNode, let r = running[id] { framesRendered += r.total }
             finish(id, line: String(format: "built  %@ (%.1f s)", id.raw, seconds))
         case .reused:
             break
@@ -86,7 +86,7 @@ final class ProgressReporter: BuildObserver {
             guard r.total > 0, r.done > 0 else { return String(format: "  %@  %.0f s", id.raw, elapsed) }
             let rate = Double(r.done) / max(elapsed, 1e-3)
             let eta = Double(r.total - r.done) / max(rate, 1e-9)
-            if id.kind == StyleRecipe.kind {
+            if case .style? = id.albumNode {
                 return String(format: "  %@  step %d/%d  %@  ETA %.0f s", id.raw, r.done, r.total, r.detail ?? "", eta)
             }
             return String(format: "  %@  %d/%d frames  %.1f fps  ETA %.0f s", id.raw, r.done, r.total, rate, eta)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Graph
 import Nodes
 
 /// `ntsbuild still track:<id> --at 1:23.5 -o frame.png`: one finished frame, for look development.
@@ -24,15 +25,15 @@ struct StillCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            guard target.hasPrefix("track:") else { throw StillError.badTarget(target) }
+            guard case .track(let trackID)? = NodeID(target).albumNode else { throw StillError.badTarget(target) }
             let seconds = try StillFrame.parseTime(at)
             let workspace = try project.workspace()
             let started = Date()
-            let still = try StillFrame.render(workspace: workspace, trackID: String(target.dropFirst("track:".count)),
+            let still = try StillFrame.render(workspace: workspace, trackID: trackID,
                                               seconds: seconds, jobs: max(1, jobs))
             try PNGWriter.write(still.image, to: output)
-            FileHandle.standardError.write(Data(String(format: "ntsbuild: wrote %@ (track:%@ frame %d, %dx%d) in %.2f s\n",
-                                                       output, still.trackID, still.frame, still.image.width, still.image.height,
+            FileHandle.standardError.write(Data(String(format: "ntsbuild: wrote %@ (%@ frame %d, %dx%d) in %.2f s\n",
+                                                       output, NodeID.track(still.trackID).raw, still.frame, still.image.width, still.image.height,
                                                        Date().timeIntervalSince(started)).utf8))
         }
     }

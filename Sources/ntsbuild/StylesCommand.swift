@@ -30,7 +30,7 @@ struct StylesCommand: ParsableCommand {
             }
             let wanted = names.isEmpty ? all : names
             // Fitted styles come from the graph (cached); a Buildfile entry wins over a library file of the same name.
-            let targets = wanted.filter { entries.contains($0) }.map { StyleRecipe.node($0) }
+            let targets = wanted.filter { entries.contains($0) }.map { NodeID.style($0) }
             var files: [String: String] = library
             if !targets.isEmpty {
                 let reporter = ProgressReporter(explain: false)
@@ -38,9 +38,9 @@ struct StylesCommand: ParsableCommand {
                 reporter.close()
                 if let failure = result.failures.first { throw GraphError.nodeFailed(failure.id, message: failure.message ?? "failed") }
                 if result.interrupted { throw GraphError.interrupted }
-                for id in targets {
-                    guard let digest = result.result(for: id)?.output else { continue }
-                    files[String(id.raw.dropFirst("style:".count))] = workspace.engine.store.path(of: digest)
+                for name in wanted where entries.contains(name) {
+                    guard let digest = result.result(for: .style(name))?.output else { continue }
+                    files[name] = workspace.engine.store.path(of: digest)
                 }
             }
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)

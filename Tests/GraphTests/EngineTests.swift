@@ -99,7 +99,7 @@ final class EngineTests: XCTestCase {
         defer { JoinRecipe.version = 1 }
         let r3 = Recorder()
         _ = try s.engine().build(graph(s, counter), targets: ["a:1"], options: BuildOptions(jobs: 1), observer: r3)
-        XCTAssertEqual(r3.reasons("a:1"), [.versionChanged(old: 1, new: 2)])
+        XCTAssertEqual(r3.reasons("a:1"), [.codeChanged(name: "recipe", old: 1, new: 2)])
     }
 
     func testDryRunRunsNothingAndSaysWhy() throws {

@@ -57,7 +57,7 @@ enum ConfigValidation {
     /// The cache keeps one trace per node, named after the node id (`traces/<node id>.json`); a
     /// track's longest node ids are its previews' and its shards' (numbers of up to 7 digits).
     static func cacheFileNames(ofTrack id: String) -> [String] {
-        let nodes = PreviewRecipe.Part.allCases.map { "preview:\(id):\($0.rawValue)" } + ["frames:\(id):9999999", "trajectory:\(id)"]
-        return nodes.map { $0 + ".json" }
+        let nodes = PreviewPart.allCases.map { NodeID.preview(track: id, part: $0) } + [.frames(track: id, shard: 9_999_999), .trajectory(track: id)]
+        return nodes.map { $0.raw + ".json" }
     }
 }

@@ -19,11 +19,17 @@ public struct FrameFinisher {
         motion * shiftPerHueTurn * (hue.isFinite ? hue : 0)
     }
 
-    public init(config: TrackConfig, palette: Palette? = nil) throws {
-        output = config.output
-        postfx = try PostFX(config: config.postfx, seed: UInt64(config.controller.wanderSeed), fps: config.output.fps)
+    /// `grainSeed` seeds the film grain (a track passes its `controller.wander_seed`).
+    public init(output: OutputConfig, postfx: PostFXConfig, look: LookConfig, grainSeed: Int, palette: Palette? = nil) throws {
+        self.output = output
+        self.postfx = try PostFX(config: postfx, seed: UInt64(grainSeed), fps: output.fps)
         paletteMap = palette.map { PaletteMap(palette: $0) }
-        paletteMotion = Float(config.look.paletteMotion)
+        paletteMotion = Float(look.paletteMotion)
+    }
+
+    public init(config: TrackConfig, palette: Palette? = nil) throws {
+        try self.init(output: config.output, postfx: config.postfx, look: config.look,
+                      grainSeed: config.controller.wanderSeed, palette: palette)
     }
 
     /// Frames must come in order when trails are on (the trail carries state from frame to frame).

@@ -27,7 +27,7 @@ public struct StillFrame {
         let fps = track.config.output.fps
         let frame = try StillFrame.frame(at: seconds, fps: fps, frames: frames, trackID: trackID)
 
-        let target = NodeID("trajectory:\(trackID)")
+        let target = NodeID.trajectory(track: trackID)
         let sources = GeneratorSources(config: track.config.generator)
         let built = sources.nodes.filter { !$0.isFile }
         let result = try workspace.build([target] + built, options: BuildOptions(jobs: jobs))

@@ -11,25 +11,27 @@ public struct FeaturesRecipe: Recipe {
         /// not from the file's bytes alone.
         var frames: Int
     }
-    public static let kind = "features"
-    public static var version: Int { FeatureExtractor.version }
+    public static let kind = AlbumNode.Kind.features.rawValue
+    public static let version = 1
+    public static var components: [CodeVersion] { [.audioDecoder, .featureExtractor] }
 
-    let track: TrackSpec
-    let frames: Int
-    public init(track: TrackSpec, frames: Int) {
-        self.track = track
-        self.frames = frames
+    public let id: NodeID
+    public let params: Params
+    let audio: NodeID
+
+    public init(track: TrackSpec, frames: Int, audio: NodeID) {
+        id = .features(track: track.id)
+        params = Params(features: track.config.features, fps: track.config.output.fps, trim: track.trim, frames: frames)
+        self.audio = audio
     }
 
-    public var id: NodeID { NodeID("features:\(track.id)") }
-    public var params: Params { Params(features: track.config.features, fps: track.config.output.fps, trim: track.trim, frames: frames) }
-    public var inputs: [NodeID] { [track.audioNode] }
-    public var workUnits: Int { max(1, frames / 50) }
+    public var inputs: [NodeID] { [audio] }
+    public var workUnits: Int { max(1, params.frames / 50) }
 
     public func make(_ context: BuildContext) throws -> String {
-        let file = try AudioFile(path: context.path(of: track.audioNode))
-        let span = try AudioSpan(file: file, trimStart: track.trimStart, trimEnd: track.trimEnd)
-        let extractor = FeatureExtractor(config: track.config.features, fps: track.config.output.fps)
+        let file = try AudioFile(path: context.path(of: audio))
+        let span = try AudioSpan(file: file, trimStart: params.trim.start, trimEnd: params.trim.end)
+        let extractor = FeatureExtractor(config: params.features, fps: params.fps)
         let table = try extractor.extract(file: file, span: span) { done, total in context.reportProgress(done: done, total: total) }
         return try writeTemporary(table, context)
     }

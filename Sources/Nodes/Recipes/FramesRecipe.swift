@@ -5,47 +5,49 @@ import Graph
 public struct FramesRecipe: Recipe {
     public struct Params: Codable, Equatable, Sendable {
         var generator: GeneratorConfig
+        /// The latent size the generator is built for (the rows' latents have it too).
+        var controller: LatentSize
         var width: Int
         var height: Int
         var fps: Int
+        var frames: Int
     }
-    public static let kind = "frames"
-    /// Also covers the conv generator: bump `CPPN.version` when either one's frames change,
-    /// `ShardWriter.formatVersion` when the file format does.
-    public static var version: Int { CPPN.version + 100 * (ShardWriter.formatVersion - 1) }
+    public static let kind = AlbumNode.Kind.frames.rawValue
+    public static let version = 1
+    public static var components: [CodeVersion] { [.cppn, .convGenerator, .shardCodec] }
 
-    let track: TrackSpec
-    let shard: Int
-    let range: Range<Int>
-    public init(track: TrackSpec, shard: Int, range: Range<Int>) {
-        self.track = track
-        self.shard = shard
-        self.range = range
+    public let id: NodeID
+    public let params: Params
+    let rows: NodeID
+    /// The style or weights file the generator reads (see `GeneratorSources`).
+    let generatorFiles: [NodeID]
+
+    public init(track: TrackSpec, shard: Int, range: Range<Int>, rows: NodeID, generatorFiles: [NodeID]) {
+        let config = track.config
+        let size = renderSize(config.output, scale: config.generator.renderScale)
+        id = .frames(track: track.id, shard: shard)
+        params = Params(generator: config.generator, controller: LatentSize(latentDim: config.controller.latentDim),
+                        width: size.width, height: size.height, fps: config.output.fps, frames: range.count)
+        self.rows = rows
+        self.generatorFiles = generatorFiles
     }
 
-    var rowsNode: NodeID { NodeID("rows:\(track.id):\(ShardNaming.number(shard))") }
-    var sources: GeneratorSources { GeneratorSources(config: track.config.generator) }
-    var size: (width: Int, height: Int) { renderSize(track.config.output, scale: track.config.generator.renderScale) }
-
-    public var id: NodeID { NodeID("frames:\(track.id):\(ShardNaming.number(shard))") }
-    public var params: Params {
-        Params(generator: track.config.generator, width: size.width, height: size.height, fps: track.config.output.fps)
-    }
-    public var inputs: [NodeID] { [rowsNode] + sources.nodes }
-    public var workUnits: Int { range.count * max(1, size.width * size.height / 20_000) }
+    var sources: GeneratorSources { GeneratorSources(config: params.generator) }
+    public var inputs: [NodeID] { [rows] + generatorFiles }
+    public var workUnits: Int { params.frames * max(1, params.width * params.height / 20_000) }
 
     public func make(_ context: BuildContext) throws -> String {
-        let rows = try Safetensors.read(path: context.path(of: rowsNode))
-        let latents = try rows.tensor("latent", in: context.path(of: rowsNode))
+        let table = try Safetensors.read(path: context.path(of: rows))
+        let latents = try table.tensor("latent", in: context.path(of: rows))
         // Style files are read where the engine found them, not relative to the working directory.
         let config = sources.resolved { context.path(of: $0) }
-        let generator = try Generators.make(config: config, latentDim: track.config.controller.latentDim)
+        let generator = try Generators.make(config: config, latentDim: params.controller.latentDim)
         let path = context.temporaryPath(suffix: ".mkv")
-        let writer = try ShardWriter(path: path, width: size.width, height: size.height, fps: track.config.output.fps)
-        for i in 0..<range.count {
+        let writer = try ShardWriter(path: path, width: params.width, height: params.height, fps: params.fps)
+        for i in 0..<params.frames {
             try context.checkCancellation()
-            try writer.write(generator.render(row: i, of: rows, latents: latents, width: size.width, height: size.height))
-            context.reportProgress(done: i + 1, total: range.count)
+            try writer.write(generator.render(row: i, of: table, latents: latents, width: params.width, height: params.height))
+            context.reportProgress(done: i + 1, total: params.frames)
         }
         try writer.finish()
         return path

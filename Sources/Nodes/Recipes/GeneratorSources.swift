@@ -11,7 +11,7 @@ struct GeneratorSources {
     /// Where the CPPN's weights come from: a source file or a style node.
     var weightsNode: NodeID? {
         guard config.kind == "cppn" else { return nil }
-        if let name = config.style { return StyleRecipe.node(name) }
+        if let name = config.style { return .style(name) }
         return config.weights.map { NodeID.file($0) }
     }
 

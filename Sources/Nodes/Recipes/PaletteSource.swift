@@ -29,3 +29,18 @@ struct PaletteSource {
         text.contains("#") ? try Palette(parsing: text) : try Palette.named(text)
     }
 }
+
+extension LookConfig {
+    /// The look as far as it changes a frame: nil without a palette, and with a named or listed
+    /// palette neither `palette_from` nor `palette_colors` (the name wins). Recipes keep this in
+    /// their params, so changing a look setting that does nothing re-renders nothing.
+    var effective: LookConfig? {
+        guard palette != nil || paletteFrom != nil else { return nil }
+        var look = self
+        if palette != nil {
+            look.paletteFrom = nil
+            look.paletteColors = LookConfig().paletteColors
+        }
+        return look
+    }
+}

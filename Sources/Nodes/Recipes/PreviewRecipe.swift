@@ -11,19 +11,8 @@ import Graph
 /// Three nodes because a recipe writes one file; the target `preview:<track>` means all three.
 /// Every image goes through libavcodec encoders (png, libwebp_anim) in bit-exact mode.
 public struct PreviewRecipe: Recipe {
-    public enum Part: String, Codable, CaseIterable, Sendable {
-        case poster, sheet, anim
-        /// The file name in a run folder.
-        public func fileName(track: String) -> String {
-            switch self {
-            case .poster: return "\(track)-poster.png"
-            case .sheet: return "\(track)-sheet.png"
-            case .anim: return "\(track)-preview.webp"
-            }
-        }
-    }
     public struct Params: Codable, Equatable, Sendable {
-        var part: Part
+        var part: PreviewPart
         var frames: Int
         var perShard: Int
         var fps: Int
@@ -41,36 +30,33 @@ public struct PreviewRecipe: Recipe {
         var animWidth = 320
         var animQuality = 70
     }
-    public static let kind = "preview"
+    public static let kind = AlbumNode.Kind.preview.rawValue
     public static let version = 2
+    public static var components: [CodeVersion] { [.shardCodec, .palette, .imageReader, .scaler] }
 
-    let trackID: String
-    let part: Part
-    let frames: Int
-    let fps: Int
-    let perShard: Int
+    public let id: NodeID
+    public let params: Params
+    let features: NodeID
     let shards: [NodeID]
-    let look: LookConfig
-    public init(trackID: String, part: Part, frames: Int, fps: Int, perShard: Int, shards: [NodeID], look: LookConfig = LookConfig()) {
-        self.look = look
-        self.trackID = trackID
-        self.part = part
-        self.frames = frames
-        self.fps = fps
-        self.perShard = perShard
+    /// With a palette: the trajectory (whose hue swing slides the colours along it) and the
+    /// palette's image, if it is taken from one.
+    let trajectory: NodeID?
+    let paletteImage: NodeID?
+
+    public init(trackID: String, part: PreviewPart, frames: Int, fps: Int, perShard: Int, look: LookConfig,
+                features: NodeID, shards: [NodeID], trajectory: NodeID, paletteImage: NodeID?) {
+        let hasPalette = look.effective != nil
+        id = .preview(track: trackID, part: part)
+        params = Params(part: part, frames: frames, perShard: perShard, fps: fps, layout: Layout(), look: look.effective)
+        self.features = features
         self.shards = shards
+        self.trajectory = hasPalette ? trajectory : nil
+        self.paletteImage = hasPalette ? paletteImage : nil
     }
 
-    var featuresNode: NodeID { NodeID("features:\(trackID)") }
-    public var id: NodeID { NodeID("preview:\(trackID):\(part.rawValue)") }
-    public var params: Params {
-        Params(part: part, frames: frames, perShard: perShard, fps: fps, layout: Layout(), look: hasPalette ? look : nil)
-    }
-    var paletteSource: PaletteSource { PaletteSource(look: look) }
-    var hasPalette: Bool { look.palette != nil || look.paletteFrom != nil }
-    var trajectoryNode: NodeID { NodeID("trajectory:\(trackID)") }
-    /// With a palette, the trajectory (whose hue swing slides the colours along it) and the palette's image.
-    var paletteInputs: [NodeID] { hasPalette ? [trajectoryNode] + paletteSource.nodes : [] }
+    var part: PreviewPart { params.part }
+    var frames: Int { params.frames }
+    var paletteInputs: [NodeID] { [trajectory, paletteImage].compactMap { $0 } }
     public var workUnits: Int { part == .anim ? max(1, frames / 100) : 1 }
 
     /// The poster and the animation follow the music (features) and may land in any shard; the
@@ -79,14 +65,14 @@ public struct PreviewRecipe: Recipe {
     public var isDeliverable: Bool { true }
     public var inputs: [NodeID] {
         switch part {
-        case .poster, .anim: return [featuresNode] + shards + paletteInputs
-        case .sheet: return Array(Set(sheetFrames.map { $0 / perShard })).sorted().filter { $0 < shards.count }.map { shards[$0] } + paletteInputs
+        case .poster, .anim: return [features] + shards + paletteInputs
+        case .sheet: return Array(Set(sheetFrames.map { $0 / params.perShard })).sorted().filter { $0 < shards.count }.map { shards[$0] } + paletteInputs
         }
     }
 
     /// Evenly spaced frames: the middle of each of columns × rows equal stretches of the track.
     var sheetFrames: [Int] {
-        let cells = Layout().columns * Layout().rows
+        let cells = params.layout.columns * params.layout.rows
         guard frames > 0 else { return [] }
         return (0..<cells).map { min(frames - 1, (2 * $0 + 1) * frames / (2 * cells)) }
     }
@@ -94,10 +80,12 @@ public struct PreviewRecipe: Recipe {
     public func make(_ context: BuildContext) throws -> String {
         guard frames > 0 else { throw GraphError.nodeFailed(id, message: "the track has no frames") }
         let declared = Set(inputs)  // the sheet reads only some shards; the others have no path
+        let perShard = params.perShard, fps = params.fps
         let shardFrames = ShardFrames(paths: shards.map { declared.contains($0) ? context.path(of: $0) : "" }, perShard: perShard)
-        let source = PaletteFrames(frames: shardFrames, look: look, palette: try paletteSource.palette { context.path(of: $0) },
-                                       trajectory: hasPalette ? try Safetensors.read(path: context.path(of: trajectoryNode)) : nil)
-        let layout = Layout()
+        let look = params.look ?? LookConfig()
+        let source = PaletteFrames(frames: shardFrames, look: look, palette: try PaletteSource(look: look).palette { context.path(of: $0) },
+                                   trajectory: try trajectory.map { try Safetensors.read(path: context.path(of: $0)) })
+        let layout = params.layout
         switch part {
         case .poster:
             let image = try source.images(at: [try loudestFrame(context)])[0]
@@ -142,9 +130,8 @@ public struct PreviewRecipe: Recipe {
     /// The frame at the loudest second of the track (ignoring the first and last tenth, where
     /// fades sit), or a third of the way in when the features hold no loudness.
     func loudestFrame(_ context: BuildContext) throws -> Int {
-        let path = context.path(of: featuresNode)
-        let rms = (try Safetensors.read(path: path)).tensors["rms_norm"]?.data ?? []
-        return PreviewRecipe.loudest(rms: Array(rms.prefix(frames)), fps: fps) ?? frames / 3
+        let rms = (try Safetensors.read(path: context.path(of: features))).tensors["rms_norm"]?.data ?? []
+        return PreviewRecipe.loudest(rms: Array(rms.prefix(frames)), fps: params.fps) ?? frames / 3
     }
 
     static func loudest(rms: [Float], fps: Int) -> Int? {

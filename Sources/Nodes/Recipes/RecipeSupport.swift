@@ -7,9 +7,19 @@ public struct TrimParams: Codable, Equatable, Sendable {
     public var end: Double?
 }
 
+/// `controller.latent_dim`, which the frame shards read too (the generator's input size): a
+/// params field `controller` of this type shows it under its config name in `--explain`.
+public struct LatentSize: Codable, Equatable, Sendable {
+    var latentDim: Int
+}
+
+/// `controller.wander_seed`, which the track reads too (it seeds the grain), under its config name.
+public struct GrainSeed: Codable, Equatable, Sendable {
+    var wanderSeed: Int
+}
+
 extension TrackSpec {
     var trim: TrimParams { TrimParams(start: trimStart, end: trimEnd) }
-    var audioNode: NodeID { .file(audio) }
 }
 
 /// Writes a safetensors table to a fresh temporary file of the build and returns its path.

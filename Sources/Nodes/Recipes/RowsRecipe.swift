@@ -8,30 +8,29 @@ public struct RowsRecipe: Recipe {
         var start: Int
         var end: Int
     }
-    public static let kind = "rows"
+    public static let kind = AlbumNode.Kind.rows.rawValue
     public static let version = 1
 
-    let trackID: String
-    let shard: Int
-    let range: Range<Int>
-    public init(trackID: String, shard: Int, range: Range<Int>) {
-        self.trackID = trackID
-        self.shard = shard
-        self.range = range
+    public let id: NodeID
+    public let params: Params
+    let trajectory: NodeID
+
+    public init(trackID: String, shard: Int, range: Range<Int>, trajectory: NodeID) {
+        id = .rows(track: trackID, shard: shard)
+        params = Params(start: range.lowerBound, end: range.upperBound)
+        self.trajectory = trajectory
     }
 
-    var trajectoryNode: NodeID { NodeID("trajectory:\(trackID)") }
-    public var id: NodeID { NodeID("rows:\(trackID):\(ShardNaming.number(shard))") }
-    public var params: Params { Params(start: range.lowerBound, end: range.upperBound) }
-    public var inputs: [NodeID] { [trajectoryNode] }
-    public var label: String? { "trajectory rows \(range.lowerBound)..\(range.upperBound - 1)" }
+    public var inputs: [NodeID] { [trajectory] }
+    public var label: String? { "trajectory rows \(params.start)..\(params.end - 1)" }
 
     public func make(_ context: BuildContext) throws -> String {
-        let path = context.path(of: trajectoryNode)
-        let trajectory = try Safetensors.read(path: path)
-        var slice = Safetensors(metadata: trajectory.metadata)
+        let path = context.path(of: trajectory)
+        let table = try Safetensors.read(path: path)
+        let range = params.start..<params.end
+        var slice = Safetensors(metadata: table.metadata)
         slice.metadata["first_frame"] = String(range.lowerBound)
-        for (name, tensor) in trajectory.tensors {
+        for (name, tensor) in table.tensors {
             guard let rows = tensor.shape.first, rows >= range.upperBound else {
                 throw GraphError.nodeFailed(id, message: "\(path): tensor '\(name)' has fewer than \(range.upperBound) rows")
             }
@@ -41,8 +40,4 @@ public struct RowsRecipe: Recipe {
         }
         return try writeTemporary(slice, context)
     }
-}
-
-enum ShardNaming {
-    static func number(_ k: Int) -> String { k < 10_000 ? String(format: "%04d", k) : String(k) }
 }

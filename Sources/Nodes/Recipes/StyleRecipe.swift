@@ -9,27 +9,29 @@ public struct StyleRecipe: Recipe {
     public struct Params: Codable, Equatable, Sendable {
         var settings: StyleSettings
     }
-    public static let kind = "style"
-    public static var version: Int { StyleFitter.version }
+    public static let kind = AlbumNode.Kind.style.rawValue
+    public static let version = 1
+    public static var components: [CodeVersion] { [.imageReader, .styleFitter] }
 
-    let settings: StyleSettings
-    public init(settings: StyleSettings) {
-        self.settings = settings
+    public let id: NodeID
+    public let params: Params
+    let reference: NodeID
+
+    public init(settings: StyleSettings, reference: NodeID) {
+        id = .style(settings.name)
+        params = Params(settings: settings)
+        self.reference = reference
     }
 
-    public static func node(_ name: String) -> NodeID { NodeID("style:\(name)") }
-
-    var referenceNode: NodeID { .file(settings.reference) }
-    public var id: NodeID { Self.node(settings.name) }
-    public var params: Params { Params(settings: settings) }
-    public var inputs: [NodeID] { [referenceNode] }
+    var settings: StyleSettings { params.settings }
+    public var inputs: [NodeID] { [reference] }
     public var label: String? { "style fitted to \(settings.reference)" }
     /// Copied into the run folder, so a fitted style can be taken into a library.
     public var isDeliverable: Bool { true }
     public var workUnits: Int { max(1, settings.steps * settings.batch * settings.size * settings.size / 20_000) }
 
     public func make(_ context: BuildContext) throws -> String {
-        let path = context.path(of: referenceNode)
+        let path = context.path(of: reference)
         let image: RGBImage
         do {
             image = try ImageReader.read(path: path)

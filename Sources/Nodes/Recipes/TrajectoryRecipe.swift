@@ -6,30 +6,33 @@ public struct TrajectoryRecipe: Recipe {
         var controller: ControllerConfig
         var fps: Int
     }
-    public static let kind = "trajectory"
-    public static var version: Int { Controller.version }
+    public static let kind = AlbumNode.Kind.trajectory.rawValue
+    public static let version = 1
+    public static var components: [CodeVersion] { [.controller] }
 
-    let track: TrackSpec
-    let frames: Int
-    public init(track: TrackSpec, frames: Int) {
-        self.track = track
-        self.frames = frames
+    public let id: NodeID
+    public let params: Params
+    let features: NodeID
+    /// The `controller.anchors` file, if the track names one (else anchors are seeded).
+    let anchors: NodeID?
+    public let workUnits: Int
+
+    public init(track: TrackSpec, frames: Int, features: NodeID, anchors: NodeID?) {
+        id = .trajectory(track: track.id)
+        params = Params(controller: track.config.controller, fps: track.config.output.fps)
+        self.features = features
+        self.anchors = anchors
+        workUnits = max(1, frames / 200)
     }
 
-    var featuresNode: NodeID { NodeID("features:\(track.id)") }
-    var anchorsNode: NodeID? { track.config.controller.anchors.map { NodeID.file($0) } }
-
-    public var id: NodeID { NodeID("trajectory:\(track.id)") }
-    public var params: Params { Params(controller: track.config.controller, fps: track.config.output.fps) }
-    public var inputs: [NodeID] { [featuresNode] + (anchorsNode.map { [$0] } ?? []) }
-    public var workUnits: Int { max(1, frames / 200) }
+    public var inputs: [NodeID] { [features] + (anchors.map { [$0] } ?? []) }
 
     public func make(_ context: BuildContext) throws -> String {
-        let features = try Safetensors.read(path: context.path(of: featuresNode))
-        let config = track.config.controller
-        let anchors = try anchorsNode.map { try Controller.loadAnchors(path: context.path(of: $0), dim: config.latentDim) }
+        let table = try Safetensors.read(path: context.path(of: features))
+        let config = params.controller
+        let anchorVectors = try anchors.map { try Controller.loadAnchors(path: context.path(of: $0), dim: config.latentDim) }
             ?? Controller.seededAnchors(count: 6, dim: config.latentDim, seed: UInt64(config.wanderSeed))
-        let controller = Controller(config: config, anchors: anchors, fps: track.config.output.fps)
-        return try writeTemporary(try controller.trajectory(features: features), context)
+        let controller = Controller(config: config, anchors: anchorVectors, fps: params.fps)
+        return try writeTemporary(try controller.trajectory(features: table), context)
     }
 }

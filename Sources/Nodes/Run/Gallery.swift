@@ -106,16 +106,16 @@ extension RunRecord {
         func have(_ name: String) -> String? { files.contains(name) ? name : nil }
         let tracks = project.tracks.compactMap { track -> Gallery.Track? in
             var curves: [FeaturePlot.Curve] = []
-            if let digest = result.result(for: NodeID("features:\(track.id)"))?.output,
+            if let digest = result.result(for: .features(track: track.id))?.output,
                let table = try? Safetensors.read(path: store.path(of: digest)) {
                 for name in ["rms_norm", "onset_norm", "centroid_norm"] {
                     if let t = table.tensors[name] { curves.append(.init(name: name, values: t.data, colour: Gallery.curveColours[name]!)) }
                 }
             }
             var entry = Gallery.Track(id: track.id, title: track.title, fps: track.config.output.fps, video: have("\(track.id).mp4"),
-                                      poster: have(PreviewRecipe.Part.poster.fileName(track: track.id)),
-                                      sheet: have(PreviewRecipe.Part.sheet.fileName(track: track.id)),
-                                      anim: have(PreviewRecipe.Part.anim.fileName(track: track.id)), curves: curves)
+                                      poster: have(PreviewPart.poster.fileName(track: track.id)),
+                                      sheet: have(PreviewPart.sheet.fileName(track: track.id)),
+                                      anim: have(PreviewPart.anim.fileName(track: track.id)), curves: curves)
             for file in [entry.poster, entry.sheet, entry.anim].compactMap({ $0 }) {
                 entry.sizes[file] = ImageSize.of(folder + "/" + file)
             }

@@ -122,12 +122,11 @@ public struct RunRecord {
 
     /// The run-folder name of a node's output, for the nodes whose outputs people use.
     public static func fileName(of id: NodeID) -> String? {
-        let parts = id.raw.split(separator: ":").map(String.init)
-        switch parts[0] {
-        case "album": return "album.mp4"
-        case "track" where parts.count == 2: return parts[1] + ".mp4"
-        case "preview" where parts.count == 3: return PreviewRecipe.Part(rawValue: parts[2])?.fileName(track: parts[1])
-        case StyleRecipe.kind where parts.count == 2: return "style-\(parts[1]).safetensors"
+        switch id.albumNode {
+        case .album: return "album.mp4"
+        case .track(let track): return track + ".mp4"
+        case .preview(let track, let part): return part.fileName(track: track)
+        case .style(let name): return "style-\(name).safetensors"
         default: return nil
         }
     }

@@ -63,7 +63,7 @@ public struct RunVerifier {
     /// `count` shard nodes of the run, chosen by the run id (the same run always checks the same
     /// shards; different runs spread over the timeline).
     public func sampleShards(count: Int) -> [String] {
-        var pool = record.nodes.filter { $0.id.hasPrefix("frames:") && $0.output != nil }.map(\.id).sorted()
+        var pool = record.nodes.filter { $0.output != nil && Self.isShard(NodeID($0.id)) }.map(\.id).sorted()
         var picked: [String] = []
         var seed = Digest.of(record.runId).low
         while picked.count < count && !pool.isEmpty {
@@ -73,16 +73,18 @@ public struct RunVerifier {
         return picked.sorted()
     }
 
+    static func isShard(_ id: NodeID) -> Bool {
+        if case .frames? = id.albumNode { return true } else { return false }
+    }
+
     /// Re-renders one recorded shard and returns its digest; throws if it differs from the record.
     @discardableResult
     public func verifyShard(_ node: String) throws -> Digest {
-        let parts = node.split(separator: ":").map(String.init)
-        guard parts.count == 3, let k = Int(parts[2]), let entry = record.nodes.first(where: { $0.id == node }),
+        guard case .frames(let trackID, let k)? = NodeID(node).albumNode, let entry = record.nodes.first(where: { $0.id == node }),
               let recordedHex = entry.output, let recorded = Digest(hex: recordedHex) else {
             throw VerifyError.cannotReproduce(node: node, reason: "not a shard with an output in run.json")
         }
-        let trackID = parts[1]
-        let rowsID = NodeID("rows:\(trackID):\(parts[2])")
+        let rowsID = NodeID.rows(track: trackID, shard: k)
         guard let config = tracks[trackID] else {
             throw VerifyError.cannotReproduce(node: node, reason: "run.json has no config for track \(trackID)")
         }
@@ -98,7 +100,8 @@ public struct RunVerifier {
         let track = TrackSpec(id: trackID, number: 0, title: trackID, audio: "", trimStart: 0, trimEnd: nil, config: config)
         var graph = BuildGraph()
         graph.add(StoredObject(id: rowsID, path: rowsPath))
-        graph.add(FramesRecipe(track: track, shard: k, range: 0..<rows))
+        graph.add(FramesRecipe(track: track, shard: k, range: 0..<rows, rows: rowsID,
+                               generatorFiles: GeneratorSources(config: config.generator).nodes))
 
         let scratch = NSTemporaryDirectory() + "ntsbuild-verify-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: scratch) }
