@@ -36,6 +36,26 @@ public enum Reason: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
+extension Reason {
+    /// The reason as data, for `--json` and other tools: `kind`, and where they apply `key`
+    /// (a config key or a code component), `node`, `file`, `old` and `new`.
+    public var fields: [String: String] {
+        switch self {
+        case .neverBuilt: return ["kind": "never-built"]
+        case .codeChanged(let name, let old, let new):
+            return ["kind": "code", "key": name].merging(["old": old.map(String.init), "new": new.map(String.init)].compactMapValues { $0 }) { a, _ in a }
+        case .configChanged(let key, let old, let new):
+            return ["kind": "config", "key": key].merging(["old": old, "new": new].compactMapValues { $0 }) { a, _ in a }
+        case .inputFileChanged(let path, let old, let new):
+            return ["kind": "input-file", "file": path, "new": new.hex].merging(["old": old?.hex].compactMapValues { $0 }) { a, _ in a }
+        case .inputChanged(let id, _, let old, let new):
+            return ["kind": "input", "node": id.raw].merging(["old": old?.hex, "new": new?.hex].compactMapValues { $0 }) { a, _ in a }
+        case .outputMissing: return ["kind": "output-missing"]
+        case .inputWillRebuild(let id, _): return ["kind": "input-will-rebuild", "node": id.raw]
+        }
+    }
+}
+
 /// Diffs a node's last trace against what it would be built from now.
 public enum Explanation {
     public static func reasons(

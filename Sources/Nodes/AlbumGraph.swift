@@ -67,6 +67,16 @@ public struct AlbumGraph {
         relative.hasPrefix("/") ? relative : project.root + "/" + relative
     }
 
+    /// Frames the generator rendered in a build: those of the shards it built.
+    public func framesRendered(in result: BuildResult) -> Int {
+        result.nodes.filter { $0.status == .built }.compactMap { frameCount(of: $0.id) }.reduce(0, +)
+    }
+
+    /// The frames a shard node renders (nil for other nodes).
+    public func frameCount(of id: NodeID) -> Int? {
+        (graph.recipes[id] as? FramesRecipe)?.params.frames
+    }
+
     /// The poster, contact sheet and animation nodes of a track.
     public func previews(of trackID: String) -> [NodeID] {
         PreviewPart.allCases.map { .preview(track: trackID, part: $0) }
@@ -92,8 +102,16 @@ public struct AlbumGraph {
     }
 
     private func known(_ id: NodeID) throws -> NodeID {
-        guard graph.recipes[id] != nil else { throw GraphError.unknownNode(id, suggestion: graph.suggestion(for: id)) }
-        return id
+        guard graph.recipes[id] == nil else { return id }
+        throw GraphError.unknownNode(id, suggestion: bareName(id) ?? graph.suggestion(for: id))
+    }
+
+    /// A track id or a style name given without its kind: the node the user most likely meant.
+    private func bareName(_ id: NodeID) -> NodeID? {
+        guard !id.raw.contains(":") else { return nil }
+        if shards[id.raw] != nil { return .track(id.raw) }
+        if project.styles.contains(where: { $0.name == id.raw }) { return .style(id.raw) }
+        return nil
     }
 }
 

@@ -14,13 +14,12 @@ struct BuildCommand: ParsableCommand {
 
     @OptionGroup var project: ProjectOptions
 
-    @Option(name: [.customShort("j", allowingJoined: true), .long], help: "Parallel jobs (default: number of cores).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var parallel: JobsOption
 
-    @Flag(name: [.customShort("n"), .customLong("dry-run")], help: "Plan only: say what would run, and why.")
+    @Flag(name: [.customShort("n"), .customLong("dry-run")], help: "Plan only: print what would run and why, on stdout.")
     var dryRun = false
 
-    @Flag(help: "Print why each node runs.")
+    @Flag(help: "Print why each node ran (with -n: would run), on stdout.")
     var explain = false
 
     @Flag(name: [.customShort("k"), .customLong("keep-going")], help: "Keep building what does not depend on a failure.")
@@ -29,32 +28,41 @@ struct BuildCommand: ParsableCommand {
     @Flag(help: "Machine-readable event stream on stdout.")
     var json = false
 
-    func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-    }
-
     func run() throws {
-        try reportingErrors {
+        try reportingErrors(json: json) {
+            try Self.checkForMistypedCommands(targets)
             let workspace = try project.workspace()
             let nodes = try workspace.resolve(targets)
             try workspace.engine.lock.acquire(.shared, onWait: waitingForLockMessage)
             defer { workspace.engine.close() }
-            let reporter = ProgressReporter(explain: explain || dryRun)
+            let reporter = ProgressReporter()
             let stream = JSONEventStream()
-            let observer: BuildObserver = json ? stream : reporter
+            let plan = PlanPrinter()
+            let observer: BuildObserver = json ? stream : ObserverFan([reporter, plan])
             let interrupt = InterruptHandler { workspace.engine.cancel() }
             let started = Date()
-            let result = try workspace.build(nodes, options: BuildOptions(jobs: jobs, dryRun: dryRun, keepGoing: keepGoing), observer: observer)
+            let result = try workspace.build(nodes, options: BuildOptions(jobs: parallel.count, dryRun: dryRun, keepGoing: keepGoing), observer: observer)
             reporter.close()
             interrupt.uninstall()
+            if (dryRun || explain) && !json {
+                let lines = plan.lines(order: try workspace.album.graph.closure(of: nodes))
+                if !lines.isEmpty { print(lines.joined(separator: "\n")) }
+            }
 
             var runFolder: String?
+            var unchanged = false
             if !dryRun && result.failures.isEmpty && !result.interrupted {
-                runFolder = try RunRecord.write(project: workspace.project, targets: targets.isEmpty ? ["album"] : targets, result: result,
-                                                engine: workspace.engine, jobs: jobs, started: started, rendersDirectory: workspace.rendersDirectory)
+                let runTargets = targets.isEmpty ? ["album"] : targets
+                if let latest = RunRecord.unchangedLatest(project: workspace.project, targets: runTargets, result: result,
+                                                          rendersDirectory: workspace.rendersDirectory) {
+                    (runFolder, unchanged) = (latest, true)
+                } else {
+                    runFolder = try RunRecord.write(project: workspace.project, targets: runTargets, result: result, engine: workspace.engine,
+                                                    jobs: parallel.count, started: started, rendersDirectory: workspace.rendersDirectory)
+                }
             }
-            let summary = Summary(result: result, dryRun: dryRun, framesRendered: reporter.framesRendered,
-                                  fps: workspace.project.tracks.first?.config.output.fps ?? 30, runFolder: runFolder)
+            let summary = Summary(result: result, dryRun: dryRun, framesRendered: workspace.album.framesRendered(in: result),
+                                  fps: workspace.project.tracks.first?.config.output.fps ?? 30, runFolder: runFolder, runUnchanged: unchanged)
             if json {
                 stream.write(summary.json)
             } else {
@@ -69,6 +77,25 @@ struct BuildCommand: ParsableCommand {
     }
 }
 
+extension BuildCommand {
+    /// `ntsbuild expain` parses as a build of the target `expain`: say which command was meant
+    /// before looking for a Buildfile. Node targets have a kind (`track:…`), so a bare word
+    /// other than `album` is never a target.
+    static func checkForMistypedCommands(_ targets: [String]) throws {
+        for target in targets where !target.contains(":") && target != "album" {
+            if let command = ConfigSchema.suggestion(for: target, among: NTSBuild.subcommandNames) {
+                throw UsageError("unknown command or target '\(target)' (did you mean the command '\(command)'?)")
+            }
+        }
+    }
+}
+
+/// A mistake on the command line that argument-parser cannot see (exit status 64).
+struct UsageError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
 /// The last line of a build: nodes run / reused, wall time, frames per second, realtime factor.
 struct Summary {
     let result: BuildResult
@@ -76,6 +103,8 @@ struct Summary {
     let framesRendered: Int
     let fps: Int
     let runFolder: String?
+    /// The latest run already held these outputs, so no new run folder was made.
+    var runUnchanged = false
 
     var line: String {
         if dryRun {
@@ -87,7 +116,7 @@ struct Summary {
             text += String(format: "; %d frames at %.1f frames/s, %.2f× realtime", framesRendered, Double(framesRendered) / seconds,
                            Double(framesRendered) / Double(fps) / seconds)
         }
-        if let runFolder { text += "; outputs in \(runFolder)" }
+        if let runFolder { text += runUnchanged ? "; outputs unchanged in \(runFolder)" : "; outputs in \(runFolder)" }
         return text
     }
 
@@ -96,6 +125,7 @@ struct Summary {
                                      "failed": result.count(.failed), "would_run": result.count(.wouldRun),
                                      "wall_seconds": result.wallSeconds, "frames_rendered": framesRendered]
         object["run_folder"] = runFolder
+        object["run_unchanged"] = runUnchanged
         return object
     }
 }

@@ -10,7 +10,7 @@ struct GraphCommand: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case dot, json }
 
-    @Argument(help: "The target (default: album).")
+    @Argument(help: "The target.")
     var target: String = "album"
 
     @Option(help: "dot or json.")
@@ -43,12 +43,14 @@ struct GraphCommand: ParsableCommand {
     }
 
     static func dot(order: [NodeID], graph: BuildGraph) -> String {
-        func quoted(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+        func escaped(_ s: String) -> String { s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") }
+        func quoted(_ s: String) -> String { "\"" + escaped(s) + "\"" }
         var lines = ["digraph ntsbuild {", "  rankdir=LR;", "  node [shape=box, fontname=\"Helvetica\", fontsize=10];"]
         for id in order {
             let shape = id.isFile ? ", shape=note" : ""
-            let label = graph.recipes[id]?.label.map { id.raw + "\\n" + $0 } ?? id.raw
-            lines.append("  \(quoted(id.raw)) [label=\(quoted(label))\(shape)];")
+            // Each part is escaped, then joined by dot's own line break (`\n` inside the quotes).
+            let label = ([id.raw] + (graph.recipes[id]?.label.map { [$0] } ?? [])).map(escaped).joined(separator: "\\n")
+            lines.append("  \(quoted(id.raw)) [label=\"\(label)\"\(shape)];")
         }
         for id in order {
             for input in graph.inputs(of: id) { lines.append("  \(quoted(input.raw)) -> \(quoted(id.raw));") }

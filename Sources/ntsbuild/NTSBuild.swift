@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct NTSBuild: ParsableCommand {
@@ -9,4 +10,17 @@ struct NTSBuild: ParsableCommand {
         subcommands: [BuildCommand.self, ExplainCommand.self, CleanCommand.self, VerifyCommand.self, TargetsCommand.self, GraphCommand.self,
                       CacheCommand.self, StillCommand.self, StylesCommand.self, BenchCommand.self],
         defaultSubcommand: BuildCommand.self)
+
+    static var subcommandNames: Set<String> {
+        Set(configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"])
+    }
+
+    static func main() {
+        do {
+            main(try CommandLinePreparation.prepare(Array(CommandLine.arguments.dropFirst()), subcommands: subcommandNames))
+        } catch {
+            FileHandle.standardError.write(Data("ntsbuild: error: \(error)\n".utf8))
+            Foundation.exit(ExitStatus.missingInput.rawValue)
+        }
+    }
 }

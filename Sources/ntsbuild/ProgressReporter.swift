@@ -3,8 +3,7 @@ import Graph
 import Nodes
 
 /// Shows a build as it happens. On a terminal: one live line per running node with frames done,
-/// fps and ETA. Otherwise: a plain line per finished node. With `explain`, each node's reasons
-/// are printed just before it runs.
+/// fps and ETA. Otherwise: a plain line per finished node. Reasons are the plan's (`PlanPrinter`).
 final class ProgressReporter: BuildObserver {
     struct Running {
         var started: Date
@@ -13,24 +12,19 @@ final class ProgressReporter: BuildObserver {
         var detail: String?
     }
 
-    let explain: Bool
     let interactive: Bool
     private var running: [NodeID: Running] = [:]
     private var order: [NodeID] = []
     private var drawnLines = 0
     private var lastDraw = Date.distantPast
-    /// Frames rendered by shard nodes in this build, for the summary.
-    private(set) var framesRendered = 0
 
-    init(explain: Bool, interactive: Bool = isatty(STDERR_FILENO) == 1) {
-        self.explain = explain
+    init(interactive: Bool = isatty(STDERR_FILENO) == 1) {
         self.interactive = interactive
     }
 
     func handle(_ event: BuildEvent) {
         switch event {
-        case .started(let id, let reasons, _):
-            if explain { emit(reasons.map { "\(id): \($0)" }) }
+        case .started(let id, _, _):
             running[id] = Running(started: Date())
             order.append(id)
             if !interactive { emit(["start \(id)"]) }
@@ -39,12 +33,11 @@ final class ProgressReporter: BuildObserver {
             running[id]?.total = total
             running[id]?.detail = detail
         case .built(let id, _, let seconds):
-            if case .frames? = id.albumNode, let r = running[id] { framesRendered += r.total }
             finish(id, line: String(format: "built  %@ (%.1f s)", id.raw, seconds))
         case .reused:
             break
-        case .wouldRun(let id, let reasons):
-            emit(explain ? reasons.map { "\(id): \($0)" } : ["would run \(id)"])
+        case .wouldRun:
+            break  // the plan is printed on stdout after the dry run (PlanPrinter)
         case .failed(let id, let message):
             finish(id, line: "FAILED \(id): \(message)")
         case .skipped(let id, let because):
@@ -97,4 +90,11 @@ final class ProgressReporter: BuildObserver {
     }
 
     func close() { clearLive() }
+}
+
+/// Passes every event to several observers (the progress display and the plan, say).
+final class ObserverFan: BuildObserver {
+    let observers: [BuildObserver]
+    init(_ observers: [BuildObserver]) { self.observers = observers }
+    func handle(_ event: BuildEvent) { for observer in observers { observer.handle(event) } }
 }

@@ -4,7 +4,7 @@ import Nodes
 
 /// Options every command shares: which Buildfile, and the overlays on top of it.
 struct ProjectOptions: ParsableArguments {
-    @Option(name: [.customShort("f"), .customLong("buildfile")], help: "The Buildfile (default ./Buildfile.yaml).")
+    @Option(name: [.customShort("f"), .customLong("buildfile")], help: "The Buildfile.")
     var buildfile = "Buildfile.yaml"
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a config key, e.g. encoder.crf=20 (repeatable).", valueName: "KEY=VALUE"))
@@ -19,16 +19,21 @@ struct ProjectOptions: ParsableArguments {
 }
 
 /// Runs a command body, turning any error into one line on stderr (one per mistake when a
-/// Buildfile has several) and exit status 1.
-func reportingErrors(_ body: () throws -> Void) throws {
+/// Buildfile has several) and the exit status its kind calls for (`ExitStatus`). With `json`,
+/// each line is also an `error` event on stdout.
+func reportingErrors(json: Bool = false, _ body: () throws -> Void) throws {
     do {
         try body()
     } catch let exit as ExitCode {
         throw exit
     } catch {
-        let lines = String(describing: error).split(separator: "\n").map { "ntsbuild: error: \($0)\n" }
-        FileHandle.standardError.write(Data(lines.joined().utf8))
-        throw ExitCode(1)
+        let messages = String(describing: error).split(separator: "\n").map(String.init)
+        FileHandle.standardError.write(Data(messages.map { "ntsbuild: error: \($0)\n" }.joined().utf8))
+        let status = ExitStatus.of(error)
+        if json {
+            for message in messages { JSONEventStream.writeLine(["event": "error", "message": message, "exit_status": Int(status.rawValue)]) }
+        }
+        throw status.exitCode
     }
 }
 

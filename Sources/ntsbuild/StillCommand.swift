@@ -20,8 +20,7 @@ struct StillCommand: ParsableCommand {
 
     @OptionGroup var project: ProjectOptions
 
-    @Option(name: [.customShort("j", allowingJoined: true), .long], help: "Parallel jobs for building the trajectory.")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var parallel: JobsOption
 
     func run() throws {
         try reportingErrors {
@@ -30,7 +29,7 @@ struct StillCommand: ParsableCommand {
             let workspace = try project.workspace()
             let started = Date()
             let still = try StillFrame.render(workspace: workspace, trackID: trackID,
-                                              seconds: seconds, jobs: max(1, jobs))
+                                              seconds: seconds, jobs: parallel.count)
             try PNGWriter.write(still.image, to: output)
             FileHandle.standardError.write(Data(String(format: "ntsbuild: wrote %@ (%@ frame %d, %dx%d) in %.2f s\n",
                                                        output, NodeID.track(still.trackID).raw, still.frame, still.image.width, still.image.height,

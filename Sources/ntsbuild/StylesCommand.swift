@@ -17,8 +17,7 @@ struct StylesCommand: ParsableCommand {
 
     @OptionGroup var project: ProjectOptions
 
-    @Option(name: [.customShort("j", allowingJoined: true), .long], help: "Parallel jobs for fitting styles.")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var parallel: JobsOption
 
     func run() throws {
         try reportingErrors {
@@ -33,8 +32,8 @@ struct StylesCommand: ParsableCommand {
             let targets = wanted.filter { entries.contains($0) }.map { NodeID.style($0) }
             var files: [String: String] = library
             if !targets.isEmpty {
-                let reporter = ProgressReporter(explain: false)
-                let result = try workspace.build(targets, options: BuildOptions(jobs: max(1, jobs)), observer: reporter)
+                let reporter = ProgressReporter()
+                let result = try workspace.build(targets, options: BuildOptions(jobs: parallel.count), observer: reporter)
                 reporter.close()
                 if let failure = result.failures.first { throw GraphError.nodeFailed(failure.id, message: failure.message ?? "failed") }
                 if result.interrupted { throw GraphError.interrupted }

@@ -13,7 +13,7 @@ struct VerifyCommand: ParsableCommand {
     var folder: String?
 
     // Like every other command, so `verify` and `cache verify` find a project the same way.
-    @Option(name: [.customShort("f"), .customLong("buildfile")], help: "The Buildfile whose latest run to check (default ./Buildfile.yaml).")
+    @Option(name: [.customShort("f"), .customLong("buildfile")], help: "The Buildfile whose latest run to check.")
     var buildfile = "Buildfile.yaml"
 
     @Option(help: "How many frame shards to re-render and compare (0: hashes only).")

@@ -65,7 +65,7 @@ final class AudioLengthCLITests: XCTestCase {
         try shell("ffmpeg -v error -f lavfi -i anullsrc=r=22050:cl=stereo -t 0 -f flac - | cat > audio/empty.flac", in: p.root)
         try p.write("Buildfile.yaml", buildfile("audio/empty.flac", "audio/two.wav"))
         let build = try shell("ulimit -v 3000000; exec '\(CLI.binary)' -n", in: p.root)
-        XCTAssertEqual(build.status, 1)
+        XCTAssertEqual(build.status, 65)
         XCTAssertEqual(build.stderr, "ntsbuild: error: \(p.root)/audio/empty.flac: no audio to render: the file has no samples\n")
     }
 

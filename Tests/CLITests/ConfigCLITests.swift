@@ -20,7 +20,7 @@ final class ConfigCLITests: XCTestCase {
         let p = try TestProject(buildfile: buildfile)
         for arguments in [["-n"], ["album", "-j2"]] {
             let result = try CLI.run(arguments + ["--set", "encoder.profile=main", "--set", "encoder.pixel_format=yuv444p"], in: p.root)
-            XCTAssertEqual(result.status, 1, result.stderr)
+            XCTAssertEqual(result.status, 65, result.stderr)
             XCTAssertEqual(errorLines(result), [
                 "ntsbuild: error: --set encoder.profile=main: encoder.profile: H.264 profile main cannot carry yuv444p (use profile high) (encoder.pixel_format set at --set encoder.pixel_format=yuv444p)",
                 "ntsbuild: error: Buildfile.yaml:15:39: encoder.audio_bitrate: expected a bitrate such as 192k (8k to 1M), got '192kk'",
@@ -42,14 +42,14 @@ final class ConfigCLITests: XCTestCase {
     func testTrackIDsThatWouldNameClashingOrOverlongFilesAreRefusedAtLoad() throws {
         let album = try TestProject(buildfile: TestProject.buildfile.replacingOccurrences(of: "id: two", with: "id: album"))
         let clash = try album.ntsbuild("album", "-j2")
-        XCTAssertEqual(clash.status, 1)
+        XCTAssertEqual(clash.status, 65)
         XCTAssertEqual(errorLines(clash), ["ntsbuild: error: Buildfile.yaml:8:11: track id 'album' is reserved: its output album.mp4 would overwrite the album's"])
         assertNothingRendered(album)
 
         let long = String(repeating: "a", count: 240)
         let overlong = try TestProject(buildfile: TestProject.buildfile.replacingOccurrences(of: "id: two", with: "id: \(long)"))
         let result = try overlong.ntsbuild("album", "-j2")
-        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.status, 65)
         XCTAssertTrue(result.lastErrorLine.hasPrefix("ntsbuild: error: Buildfile.yaml:8:11: track id is 240 characters long; at most 235 fit"), result.stderr)
         assertNothingRendered(overlong)
 

@@ -66,7 +66,7 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(Set(result.nodes("built")), ["track:one", "track:two", "album"])
         let explain = try p.ntsbuild("album", "-n", "--explain", "--set", "encoder.crf=25")
-        XCTAssertTrue(explain.stderr.contains("track:one: config encoder.crf changed 23 → 25"), explain.stderr)
+        XCTAssertTrue(explain.stdout.contains("track:one: config encoder.crf changed 23 → 25"), explain.stdout)
     }
 
     func testWanderSeedChangeRerendersFramesButReusesFeatures() throws {

@@ -13,7 +13,7 @@ public enum BuildfileLoader {
         let root = (absolute as NSString).deletingLastPathComponent
         let file = path
         guard FileManager.default.fileExists(atPath: absolute) else {
-            throw ConfigError(SourceLocation(file: file), "Buildfile not found")
+            throw MissingFileError(file: file, what: "Buildfile")
         }
         guard let document = try YAMLSource.load(path: absolute, displayName: file) else {
             throw ConfigError(SourceLocation(file: file), "the Buildfile is empty")

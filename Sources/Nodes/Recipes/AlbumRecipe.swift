@@ -13,16 +13,19 @@ public struct AlbumRecipe: Recipe {
         var frames: Int
         var trim: TrimParams
     }
-    public struct Params: Codable, Equatable, Sendable {
+    /// The Buildfile's `album:` keys the cut reads.
+    public struct AlbumReads: Codable, Equatable, Sendable {
         var title: String
         var artist: String?
         var cut: CutConfig
-        var fps: Int
-        var audioBitrate: String
+    }
+    public struct Params: Codable, Equatable, Sendable {
+        var album: AlbumReads
+        /// The first track's: the audio bitrate, and with a crossfade the re-encode's settings
+        /// (the tracks' videos change with them anyway, so holding them all re-cuts nothing extra).
+        var output: OutputConfig
+        var encoder: EncoderConfig
         var tracks: [TrackPart]
-        /// Only with a crossfade (the video is re-encoded then); absent from the key otherwise.
-        var encoder: EncoderConfig?
-        var output: OutputConfig?
     }
     public static let kind = AlbumNode.Kind.album.rawValue
     public static let version = 2
@@ -36,20 +39,18 @@ public struct AlbumRecipe: Recipe {
     /// `videos` and `audio`: each track's video node and audio file, in album order.
     public init(project: Project, frames: [String: Int], videos: [NodeID], audio: [NodeID]) {
         let first = project.tracks[0].config
-        let crossfading = project.cut.crossfade > 0 && project.tracks.count > 1
-        params = Params(title: project.title, artist: project.artist, cut: project.cut, fps: first.output.fps,
-                        audioBitrate: first.encoder.audioBitrate,
-                        tracks: project.tracks.map { TrackPart(id: $0.id, title: $0.title, audio: $0.audio, frames: frames[$0.id] ?? 0, trim: $0.trim) },
-                        encoder: crossfading ? first.encoder : nil,
-                        output: crossfading ? first.output : nil)
+        params = Params(album: AlbumReads(title: project.title, artist: project.artist, cut: project.cut),
+                        output: first.output, encoder: first.encoder,
+                        tracks: project.tracks.map { TrackPart(id: $0.id, title: $0.title, audio: $0.audio, frames: frames[$0.id] ?? 0, trim: $0.trim) })
         self.videos = videos
         self.audio = audio
     }
 
-    var fps: Int { params.fps }
-    var crossfading: Bool { params.encoder != nil }
+    var fps: Int { params.output.fps }
+    var cut: CutConfig { params.album.cut }
+    var crossfading: Bool { cut.crossfade > 0 && params.tracks.count > 1 }
     /// Frames blended at each join.
-    var overlapFrames: Int { crossfading ? max(1, Int((params.cut.crossfade * Double(fps)).rounded())) : 0 }
+    var overlapFrames: Int { crossfading ? max(1, Int((cut.crossfade * Double(fps)).rounded())) : 0 }
     /// Copied into the run folder after the build.
     public var isDeliverable: Bool { true }
     public var inputs: [NodeID] { videos + audio }
@@ -62,7 +63,7 @@ public struct AlbumRecipe: Recipe {
         for (i, track) in tracks.enumerated() {
             let joins = (i > 0 ? 1 : 0) + (i < tracks.count - 1 ? 1 : 0)
             guard track.frames > joins * overlap else {
-                throw GraphError.nodeFailed(id, message: "album.cut.crossfade: \(params.cut.crossfade) s is too long for track '\(track.id)' (\(Double(track.frames) / Double(fps)) s, \(joins) join(s))")
+                throw GraphError.nodeFailed(id, message: "album.cut.crossfade: \(cut.crossfade) s is too long for track '\(track.id)' (\(Double(track.frames) / Double(fps)) s, \(joins) join(s))")
             }
         }
         var chapters: [Chapter] = []
@@ -74,23 +75,24 @@ public struct AlbumRecipe: Recipe {
         }
         // A chapter ends where the next one's fade begins.
         for i in chapters.indices.dropLast() { chapters[i].end = chapters[i + 1].start }
-        var metadata = ["title": params.title, "album": params.title]
-        if let artist = params.artist { metadata["artist"] = artist }
+        var metadata = ["title": params.album.title, "album": params.album.title]
+        if let artist = params.album.artist { metadata["artist"] = artist }
         let path = context.temporaryPath(suffix: ".mp4")
         let videoPaths = videos.map { context.path(of: $0) }
         let (files, spans) = try AlbumAudio.open(tracks: tracks, paths: audio.map { context.path(of: $0) })
-        guard crossfading, let encoder = params.encoder, let out = params.output else {
+        let encoder = params.encoder
+        guard crossfading else {
             let audio = try CrossfadeCut.audio(files: files, spans: spans, overlap: 0)
-            try AlbumMuxer.mux(trackVideos: videoPaths, chapters: params.cut.chapters ? chapters : [],
-                               audio: audio, audioBitrate: params.audioBitrate, metadata: metadata, output: path)
+            try AlbumMuxer.mux(trackVideos: videoPaths, chapters: cut.chapters ? chapters : [],
+                               audio: audio, audioBitrate: encoder.audioBitrate, metadata: metadata, output: path)
             return path
         }
         let overlapSamples = Int((Double(overlap) * Double(files[0].sampleRate) / Double(fps)).rounded())
         try CrossfadeCut.encode(
             videos: videoPaths, frames: lengths, overlap: overlap,
             audio: try CrossfadeCut.audio(files: files, spans: spans, overlap: overlapSamples),
-            video: VideoSettings(output: out, encoder: encoder),
-            audioBitrate: encoder.audioBitrate, metadata: metadata, chapters: params.cut.chapters ? chapters : [],
+            video: VideoSettings(output: params.output, encoder: encoder),
+            audioBitrate: encoder.audioBitrate, metadata: metadata, chapters: cut.chapters ? chapters : [],
             output: path, checkCancellation: context.checkCancellation)
         return path
     }

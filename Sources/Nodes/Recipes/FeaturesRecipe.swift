@@ -4,7 +4,7 @@ import Graph
 public struct FeaturesRecipe: Recipe {
     public struct Params: Codable, Equatable, Sendable {
         var features: FeaturesConfig
-        var fps: Int
+        var output: FrameRate
         var trim: TrimParams
         /// Rows, one per video frame, from the audio's decoded length: in the key because the
         /// length comes from the decoder (and from the header's claim before that was fixed),
@@ -21,7 +21,7 @@ public struct FeaturesRecipe: Recipe {
 
     public init(track: TrackSpec, frames: Int, audio: NodeID) {
         id = .features(track: track.id)
-        params = Params(features: track.config.features, fps: track.config.output.fps, trim: track.trim, frames: frames)
+        params = Params(features: track.config.features, output: FrameRate(fps: track.config.output.fps), trim: track.trim, frames: frames)
         self.audio = audio
     }
 
@@ -31,7 +31,7 @@ public struct FeaturesRecipe: Recipe {
     public func make(_ context: BuildContext) throws -> String {
         let file = try AudioFile(path: context.path(of: audio))
         let span = try AudioSpan(file: file, trimStart: params.trim.start, trimEnd: params.trim.end)
-        let extractor = FeatureExtractor(config: params.features, fps: params.fps)
+        let extractor = FeatureExtractor(config: params.features, fps: params.output.fps)
         let table = try extractor.extract(file: file, span: span) { done, total in context.reportProgress(done: done, total: total) }
         return try writeTemporary(table, context)
     }

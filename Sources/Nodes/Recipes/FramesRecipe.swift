@@ -7,9 +7,8 @@ public struct FramesRecipe: Recipe {
         var generator: GeneratorConfig
         /// The latent size the generator is built for (the rows' latents have it too).
         var controller: LatentSize
-        var width: Int
-        var height: Int
-        var fps: Int
+        /// The output size and frame rate; frames render at output size × `generator.render_scale`.
+        var output: OutputConfig
         var frames: Int
     }
     public static let kind = AlbumNode.Kind.frames.rawValue
@@ -24,17 +23,17 @@ public struct FramesRecipe: Recipe {
 
     public init(track: TrackSpec, shard: Int, range: Range<Int>, rows: NodeID, generatorFiles: [NodeID]) {
         let config = track.config
-        let size = renderSize(config.output, scale: config.generator.renderScale)
         id = .frames(track: track.id, shard: shard)
         params = Params(generator: config.generator, controller: LatentSize(latentDim: config.controller.latentDim),
-                        width: size.width, height: size.height, fps: config.output.fps, frames: range.count)
+                        output: config.output, frames: range.count)
         self.rows = rows
         self.generatorFiles = generatorFiles
     }
 
     var sources: GeneratorSources { GeneratorSources(config: params.generator) }
     public var inputs: [NodeID] { [rows] + generatorFiles }
-    public var workUnits: Int { params.frames * max(1, params.width * params.height / 20_000) }
+    var size: (width: Int, height: Int) { renderSize(params.output, scale: params.generator.renderScale) }
+    public var workUnits: Int { params.frames * max(1, size.width * size.height / 20_000) }
 
     public func make(_ context: BuildContext) throws -> String {
         let table = try Safetensors.read(path: context.path(of: rows))
@@ -43,10 +42,11 @@ public struct FramesRecipe: Recipe {
         let config = sources.resolved { context.path(of: $0) }
         let generator = try Generators.make(config: config, latentDim: params.controller.latentDim)
         let path = context.temporaryPath(suffix: ".mkv")
-        let writer = try ShardWriter(path: path, width: params.width, height: params.height, fps: params.fps)
+        let size = self.size
+        let writer = try ShardWriter(path: path, width: size.width, height: size.height, fps: params.output.fps)
         for i in 0..<params.frames {
             try context.checkCancellation()
-            try writer.write(generator.render(row: i, of: table, latents: latents, width: params.width, height: params.height))
+            try writer.write(generator.render(row: i, of: table, latents: latents, width: size.width, height: size.height))
             context.reportProgress(done: i + 1, total: params.frames)
         }
         try writer.finish()

@@ -14,8 +14,8 @@ public struct PreviewRecipe: Recipe {
     public struct Params: Codable, Equatable, Sendable {
         var part: PreviewPart
         var frames: Int
-        var perShard: Int
-        var fps: Int
+        var shards: ShardSize
+        var output: FrameRate
         var layout: Layout
         /// The track's look when it has a palette: previews show the frames in it.
         var look: LookConfig?
@@ -47,7 +47,8 @@ public struct PreviewRecipe: Recipe {
                 features: NodeID, shards: [NodeID], trajectory: NodeID, paletteImage: NodeID?) {
         let hasPalette = look.effective != nil
         id = .preview(track: trackID, part: part)
-        params = Params(part: part, frames: frames, perShard: perShard, fps: fps, layout: Layout(), look: look.effective)
+        params = Params(part: part, frames: frames, shards: ShardSize(frames: perShard), output: FrameRate(fps: fps),
+                        layout: Layout(), look: look.effective)
         self.features = features
         self.shards = shards
         self.trajectory = hasPalette ? trajectory : nil
@@ -66,7 +67,7 @@ public struct PreviewRecipe: Recipe {
     public var inputs: [NodeID] {
         switch part {
         case .poster, .anim: return [features] + shards + paletteInputs
-        case .sheet: return Array(Set(sheetFrames.map { $0 / params.perShard })).sorted().filter { $0 < shards.count }.map { shards[$0] } + paletteInputs
+        case .sheet: return Array(Set(sheetFrames.map { $0 / params.shards.frames })).sorted().filter { $0 < shards.count }.map { shards[$0] } + paletteInputs
         }
     }
 
@@ -80,7 +81,7 @@ public struct PreviewRecipe: Recipe {
     public func make(_ context: BuildContext) throws -> String {
         guard frames > 0 else { throw GraphError.nodeFailed(id, message: "the track has no frames") }
         let declared = Set(inputs)  // the sheet reads only some shards; the others have no path
-        let perShard = params.perShard, fps = params.fps
+        let perShard = params.shards.frames, fps = params.output.fps
         let shardFrames = ShardFrames(paths: shards.map { declared.contains($0) ? context.path(of: $0) : "" }, perShard: perShard)
         let look = params.look ?? LookConfig()
         let source = PaletteFrames(frames: shardFrames, look: look, palette: try PaletteSource(look: look).palette { context.path(of: $0) },
@@ -131,7 +132,7 @@ public struct PreviewRecipe: Recipe {
     /// fades sit), or a third of the way in when the features hold no loudness.
     func loudestFrame(_ context: BuildContext) throws -> Int {
         let rms = (try Safetensors.read(path: context.path(of: features))).tensors["rms_norm"]?.data ?? []
-        return PreviewRecipe.loudest(rms: Array(rms.prefix(frames)), fps: params.fps) ?? frames / 3
+        return PreviewRecipe.loudest(rms: Array(rms.prefix(frames)), fps: params.output.fps) ?? frames / 3
     }
 
     static func loudest(rms: [Float], fps: Int) -> Int? {

@@ -7,6 +7,17 @@ public struct TrimParams: Codable, Equatable, Sendable {
     public var end: Double?
 }
 
+/// `output.fps`, for nodes that read the frame rate only (params fields are named after the
+/// config sections, so `--explain` says `output.fps` as the user writes it).
+public struct FrameRate: Codable, Equatable, Sendable {
+    var fps: Int
+}
+
+/// `shards.frames`: frames per shard.
+public struct ShardSize: Codable, Equatable, Sendable {
+    var frames: Int
+}
+
 /// `controller.latent_dim`, which the frame shards read too (the generator's input size): a
 /// params field `controller` of this type shows it under its config name in `--explain`.
 public struct LatentSize: Codable, Equatable, Sendable {

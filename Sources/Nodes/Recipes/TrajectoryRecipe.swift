@@ -4,7 +4,7 @@ import Graph
 public struct TrajectoryRecipe: Recipe {
     public struct Params: Codable, Equatable, Sendable {
         var controller: ControllerConfig
-        var fps: Int
+        var output: FrameRate
     }
     public static let kind = AlbumNode.Kind.trajectory.rawValue
     public static let version = 1
@@ -19,7 +19,7 @@ public struct TrajectoryRecipe: Recipe {
 
     public init(track: TrackSpec, frames: Int, features: NodeID, anchors: NodeID?) {
         id = .trajectory(track: track.id)
-        params = Params(controller: track.config.controller, fps: track.config.output.fps)
+        params = Params(controller: track.config.controller, output: FrameRate(fps: track.config.output.fps))
         self.features = features
         self.anchors = anchors
         workUnits = max(1, frames / 200)
@@ -32,7 +32,7 @@ public struct TrajectoryRecipe: Recipe {
         let config = params.controller
         let anchorVectors = try anchors.map { try Controller.loadAnchors(path: context.path(of: $0), dim: config.latentDim) }
             ?? Controller.seededAnchors(count: 6, dim: config.latentDim, seed: UInt64(config.wanderSeed))
-        let controller = Controller(config: config, anchors: anchorVectors, fps: params.fps)
+        let controller = Controller(config: config, anchors: anchorVectors, fps: params.output.fps)
         return try writeTemporary(try controller.trajectory(features: table), context)
     }
 }

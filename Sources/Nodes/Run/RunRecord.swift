@@ -93,8 +93,6 @@ public struct RunRecord {
         }
         outputs.sort { $0.file < $1.file }
 
-        var album = ["title": project.title]
-        album["artist"] = project.artist
         let doc = Document(
             tool: ["name": "ntsbuild", "version": toolVersion],
             runId: runID,
@@ -103,7 +101,7 @@ public struct RunRecord {
             jobs: jobs,
             buildfile: (project.buildfile as NSString).lastPathComponent,
             targets: targets,
-            album: album,
+            album: albumFields(project),
             cut: project.cut,
             tracks: Dictionary(uniqueKeysWithValues: project.tracks.map { ($0.id, $0.config) }),
             nodes: result.nodes.map {

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Graph
+import Nodes
+
+/// ntsbuild's exit statuses, after BSD's sysexits where one fits (the README lists them):
+/// 0 done, 1 a node failed, 64 a bad command line, 65 a bad Buildfile, preset or input file
+/// found before building, 66 a missing file, 130 interrupted (Ctrl-C).
+enum ExitStatus: Int32 {
+    case buildFailed = 1
+    case usage = 64
+    case badInput = 65
+    case missingInput = 66
+    case interrupted = 130
+
+    /// The status an error ends the command with.
+    static func of(_ error: Error) -> ExitStatus {
+        switch error {
+        case GraphError.interrupted: return .interrupted
+        case is UsageError, GraphError.unknownNode, StillError.badTarget, StillError.unknownTrack, StillError.badTime, StillError.beyondEnd:
+            return .usage
+        case GraphError.missingSource, AudioError.missing, is MissingFileError: return .missingInput
+        case let error as ConfigError: return error.fromCommandLine ? .usage : .badInput
+        case let errors as ConfigErrors: return errors.errors.allSatisfy(\.fromCommandLine) ? .usage : .badInput
+        case is AlbumGraphError, AudioError.unreadable, AudioError.empty: return .badInput
+        default: return .buildFailed
+        }
+    }
+
+    var exitCode: ExitCode { ExitCode(rawValue) }
+}
+
+extension ConfigError {
+    /// A mistake in a `--set` argument rather than in a file.
+    var fromCommandLine: Bool { location.file.hasPrefix("--set ") }
+}
