@@ -56,6 +56,13 @@ let package = Package(
         .executableTarget(name: "Benchmarks", dependencies: ["Nodes"], path: "Benchmarks/FeaturesBench"),
         // Style fitting against random seeds over reference images (BENCHMARKS.md, Styles); not shipped.
         .executableTarget(name: "StyleBench", dependencies: ["Nodes"], path: "Benchmarks/StyleBench"),
+        // `ntsbench graph|encode|look`: engine overhead, encoding vs the ffmpeg CLI, the CPPN kernel vs
+        // OpenBLAS sgemm (BENCHMARKS.md); not shipped.
+        .executableTarget(
+            name: "ntsbench",
+            dependencies: ["Graph", "Nodes", "COpenBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/NTSBench"
+        ),
 
         // The readers of hostile input, one entry point each: driven by libFuzzer (`make fuzz`) and
         // by the seeded replay in NodesTests.

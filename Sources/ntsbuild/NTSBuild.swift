@@ -7,6 +7,6 @@ struct NTSBuild: ParsableCommand {
         abstract: "Render an album into audio-reactive music videos through an incremental build graph.",
         version: "0.1.0",
         subcommands: [BuildCommand.self, ExplainCommand.self, CleanCommand.self, VerifyCommand.self, TargetsCommand.self, GraphCommand.self,
-                      CacheCommand.self, StillCommand.self, StylesCommand.self, BenchCommand.self],
+                      CacheCommand.self, StillCommand.self, StylesCommand.self],
         defaultSubcommand: BuildCommand.self)
 }
