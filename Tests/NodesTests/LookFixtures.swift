@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import Nodes
 
-/// Shared helpers for the look tests: synthetic feature tables and image dumps.
+/// Shared helpers for the look tests: synthetic feature tables, image statistics, latent distances.
 enum LookFixtures {
     /// A feature table sampled from continuous functions of time, so tables at different frame
     /// rates describe the same music. `beatsPerMinute` places beats (nil: none); `onsetTimes`
@@ -94,14 +94,6 @@ enum LookFixtures {
 
     static func meanAbsoluteDifference(_ a: RGBImage, _ b: RGBImage) -> Double {
         zip(a.pixels, b.pixels).reduce(0.0) { $0 + abs(Double($1.0) - Double($1.1)) } / Double(a.pixels.count)
-    }
-
-    /// Binary PPM: trivially written; convert with ImageMagick to look at it.
-    static func writePPM(_ image: RGBImage, to path: String) {
-        var data = Data("P6\n\(image.width) \(image.height)\n255\n".utf8)
-        data.append(contentsOf: image.pixels)
-        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: path, contents: data)
     }
 
     static func row(_ t: Tensor, _ i: Int) -> [Float] { Array(t.row(i)) }
