@@ -1,9 +1,10 @@
 // swift-tools-version:5.10
 import PackageDescription
 
+// Linux on x86-64 only: the C kernels have SSE2/AVX2 paths and no other (CLookKernels stops the
+// build elsewhere), and the system libraries come from Debian packages. So no `platforms:`.
 let package = Package(
     name: "ntsbuild",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "ntsbuild", targets: ["ntsbuild"]),
         // For the libFuzzer package in Tests/Fuzz (`make fuzz`).
