@@ -22,6 +22,11 @@ build: deps
 run: build
 	.build/release/ntsbuild album
 
+# The benchmarks BENCHMARKS.md quotes that live in `ntsbench` (graph | encode | look), in release mode.
+bench: deps
+	$(SWIFT) build -c release --product ntsbench
+	@echo "run: .build/release/ntsbench graph | encode | look  (--help for each)"
+
 # Unit and end-to-end tests; the end-to-end tests drive the release binary.
 test: build
 	$(SWIFT) build --build-tests

@@ -1,9 +1,10 @@
 // swift-tools-version:5.10
 import PackageDescription
 
+// Linux on x86-64 only: the C kernels have SSE2/AVX2 paths and no other (CLookKernels stops the
+// build elsewhere), and the system libraries come from Debian packages. So no `platforms:`.
 let package = Package(
     name: "ntsbuild",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "ntsbuild", targets: ["ntsbuild"]),
         // For the libFuzzer package in Tests/Fuzz (`make fuzz`).
@@ -56,6 +57,13 @@ let package = Package(
         .executableTarget(name: "Benchmarks", dependencies: ["Nodes"], path: "Benchmarks/FeaturesBench"),
         // Style fitting against random seeds over reference images (BENCHMARKS.md, Styles); not shipped.
         .executableTarget(name: "StyleBench", dependencies: ["Nodes"], path: "Benchmarks/StyleBench"),
+        // `ntsbench graph|encode|look`: engine overhead, encoding vs the ffmpeg CLI, the CPPN kernel vs
+        // OpenBLAS sgemm (BENCHMARKS.md); not shipped.
+        .executableTarget(
+            name: "ntsbench",
+            dependencies: ["Graph", "Nodes", "COpenBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/NTSBench"
+        ),
 
         // The readers of hostile input, one entry point each: driven by libFuzzer (`make fuzz`) and
         // by the seeded replay in NodesTests.

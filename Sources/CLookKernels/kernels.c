@@ -3,8 +3,8 @@
 // activations at half the width the CPU offers; here the same code runs 8 lanes wide.
 // Every fused multiply-add is written out (FMA), contraction is off so the compiler adds none,
 // and the SSE2 path computes each one with a correctly rounded fmaf: both paths, and the Swift
-// `FastMath` reference, round identically, so the frames' bytes do not depend on the CPU. The
-// AVX2 path needs AVX2 and FMA (every x86-64 CPU since 2013 has both).
+// `FastMath` reference in the tests, round identically, so the frames' bytes do not depend on
+// the CPU. The AVX2 path needs AVX2 and FMA (every x86-64 CPU since 2013 has both).
 #pragma clang fp contract(off)
 
 #include "CLookKernels.h"

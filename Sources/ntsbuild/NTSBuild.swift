@@ -1,14 +1,15 @@
 import ArgumentParser
 import Foundation
+import Nodes
 
 @main
 struct NTSBuild: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ntsbuild",
         abstract: "Render an album into audio-reactive music videos through an incremental build graph.",
-        version: "0.1.0",
+        version: RunRecord.toolVersion,  // the one version string: run.json records the same
         subcommands: [BuildCommand.self, ExplainCommand.self, CleanCommand.self, VerifyCommand.self, TargetsCommand.self, GraphCommand.self,
-                      CacheCommand.self, StillCommand.self, StylesCommand.self, BenchCommand.self],
+                      CacheCommand.self, StillCommand.self, StylesCommand.self],
         defaultSubcommand: BuildCommand.self)
 
     static var subcommandNames: Set<String> {

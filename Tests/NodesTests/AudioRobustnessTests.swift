@@ -3,7 +3,7 @@ import Foundation
 import XCTest
 @testable import Nodes
 
-/// SPEC §5 "Audio": anything libsndfile can be handed gives a typed error naming the file or
+/// Hostile audio: anything libsndfile can be handed gives a typed error naming the file or
 /// finite features, never a crash or NaN.
 final class AudioRobustnessTests: XCTestCase {
     /// Asserts `body` throws an AudioError whose one-line description names `path`.

@@ -84,7 +84,6 @@ final class LookPresetTests: XCTestCase {
                 image = try finisher.finish(image, frame: frame, curves: curves)
             }
             XCTAssertGreaterThan(LookFixtures.lumaStats(image).std, 12, name)
-            LookFixtures.writePPM(image, to: "/tmp/look-gallery/preset-\(name).ppm")
             frames[name] = image
         }
         for (i, a) in Self.names.enumerated() {

@@ -4,17 +4,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/// The CPPN's element-wise kernels (see Sources/Nodes/Look/Activations.swift for the maths).
+/// The CPPN's element-wise kernels (the maths, scalar, in Tests/NodesTests/FastMath.swift).
 /// Each runs 8 lanes wide with AVX2 when the CPU has it and 4 wide with SSE2 otherwise; both
 /// paths perform the same IEEE operations in the same order, so they give the same bits.
 
-/// x[p*width + j] = sin(x[p*width + j] + bias[j]) for p in 0..<rows. For these three, bias may
-/// be NULL: x already holds the biased values.
-void look_sin(float *x, size_t rows, const float *bias, size_t width);
-/// x[p*width + j] = exp(-(x + bias[j])^2)
-void look_gaussian(float *x, size_t rows, const float *bias, size_t width);
-/// x[p*width + j] = tanh(x + bias[j])
+/// x[p*width + j] = tanh(x[p*width + j] + bias[j]) for p in 0..<rows (the conv generator's
+/// output). For these three, bias may be NULL: x already holds the biased values.
 void look_tanh(float *x, size_t rows, const float *bias, size_t width);
+/// x[p*width + j] = sin(x + bias[j]), and below exp(-(x + bias[j])^2). Exported for the tests
+/// only (the frame kernel calls the same code inlined): they check each activation against
+/// FastMath bit for bit on values a frame never reaches (NaN, ±inf, ±1e7) and on vector tails,
+/// which the whole-frame comparison cannot isolate.
+void look_sin(float *x, size_t rows, const float *bias, size_t width);
+void look_gaussian(float *x, size_t rows, const float *bias, size_t width);
 /// Pixels per tile of look_cppn_frame: coordinates are padded to a multiple of it.
 #define LOOK_CPPN_TILE 16
 
@@ -43,7 +45,7 @@ void look_cppn_pack_weights(const float *w, size_t inputs, size_t outputs, float
 /// rgb[3p + c] for p in 0..<pixels: the network at coordinates (x, y, r) = (coords[p],
 /// coords[stride + p], coords[2·stride + p]); stride ≥ pixels rounded up to LOOK_CPPN_TILE, the
 /// padding readable. Layer by layer: v = bias + Σ_k w[k]·a[k], one FMA per k in ascending k, then
-/// the activation (FastMath's definitions); bytes round(255 · sigmoid(v)). `scratch` holds
+/// the activation (FastMath's definitions, in the tests); bytes round(255 · sigmoid(v)). `scratch` holds
 /// (2·H + 3) · LOOK_CPPN_TILE floats.
 void look_cppn_frame(const look_cppn_net *net, const float *coords, size_t stride, size_t pixels, uint8_t *rgb,
                      float *scratch);

@@ -53,7 +53,8 @@ struct ChromaFilterbank {
 
     /// Chroma of one power spectrum, normalised to max 1 (all zero for silence).
     /// The filters are dense (Gaussians over every bin), so this is a 12 × bins matrix–vector
-    /// product: OpenBLAS's vectorised sgemv, single-threaded like all BLAS use here (SPEC §5).
+    /// product: OpenBLAS's vectorised sgemv, single-threaded like all BLAS use here (the build's
+    /// `-j` workers are the parallelism; BLAS threads on top would oversubscribe the cores).
     func apply(_ power: UnsafeBufferPointer<Float>, into out: UnsafeMutablePointer<Float>) {
         weights.withUnsafeBufferPointer { w in
             cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(ChromaFilterbank.classes), Int32(bins),

@@ -1,5 +1,4 @@
 import Foundation
-// Shared fixtures for the Media*Tests files (named to stay inside the media layer's test files).
 import XCTest
 @testable import Nodes
 

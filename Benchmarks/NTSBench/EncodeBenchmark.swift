@@ -1,6 +1,7 @@
 import Foundation
+import Nodes
 
-/// Issue 6's encoding benchmark: the same frames encoded by `TrackEncoder` in-process and by the
+/// The encoding benchmark (`ntsbench encode`): the same frames encoded by `TrackEncoder` in-process and by the
 /// `ffmpeg` CLI fed raw RGB through a pipe, with the same x264 and AAC settings, so the cost of
 /// the pipe (and of a second process) can be measured rather than guessed.
 public struct EncodeBenchmark {
@@ -49,17 +50,6 @@ public struct EncodeBenchmark {
     public struct Timing {
         public var wall: Double
         public var cpu: Double
-    }
-
-    static func cpuSeconds(children: Bool) -> Double {
-        var usage = rusage()
-        #if os(Linux)
-        getrusage(__rusage_who_t((children ? RUSAGE_CHILDREN : RUSAGE_SELF).rawValue), &usage)
-        #else
-        getrusage(children ? RUSAGE_CHILDREN : RUSAGE_SELF, &usage)
-        #endif
-        func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-        return s(usage.ru_utime) + s(usage.ru_stime)
     }
 
     static func cpuNow() -> Double { cpuSeconds(children: false) + cpuSeconds(children: true) }

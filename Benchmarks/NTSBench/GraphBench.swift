@@ -2,10 +2,10 @@ import ArgumentParser
 import Foundation
 import Graph
 
-/// `ntsbuild bench graph`: the engine's own overhead on synthetic graphs with trivial work —
+/// `ntsbench graph`: the engine's own overhead on synthetic graphs with trivial work —
 /// a layered graph of N nodes, and one shaped like a 12-track, one-hour album — timing the
 /// first build and the no-op rebuild (median of several), in one run.
-struct BenchGraphCommand: ParsableCommand {
+struct GraphBench: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "graph", abstract: "Benchmark the build engine's per-node overhead.")
 
     @Option(help: "Nodes in the synthetic graph.") var nodes = 100_000
@@ -80,11 +80,11 @@ struct BenchGraphCommand: ParsableCommand {
         let first = try Engine(projectRoot: root, cacheDirectory: root + "/cache").build(graph, targets: targets, options: BuildOptions(jobs: jobs))
         var times: [Double] = [], cpu: [Double] = []
         for _ in 0..<repeats {
-            let start = Date(), cpuStart = Self.processCPUSeconds()
+            let start = Date(), cpuStart = cpuSeconds(children: false)
             // A fresh engine each time: loading the cache is part of a no-op build.
             let result = try Engine(projectRoot: root, cacheDirectory: root + "/cache").build(graph, targets: targets, options: BuildOptions(jobs: jobs))
             times.append(Date().timeIntervalSince(start))
-            cpu.append(Self.processCPUSeconds() - cpuStart)
+            cpu.append(cpuSeconds(children: false) - cpuStart)
             guard result.count(.built) == 0 else { throw ValidationError("no-op rebuild ran \(result.count(.built)) nodes") }
         }
         let median = times.sorted()[times.count / 2], cpuMedian = cpu.sorted()[cpu.count / 2]
@@ -94,13 +94,6 @@ struct BenchGraphCommand: ParsableCommand {
                        cpuMedian, cpuMedian / Double(count) * 1e6, times.map { String(format: "%.3f", $0) }.joined(separator: " ")))
         fflush(stdout)
         if !keep { try? FileManager.default.removeItem(atPath: root) }
-    }
-
-    /// User + system CPU time of this process: steadier than wall time on a shared machine.
-    static func processCPUSeconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     func run() throws {

@@ -1,7 +1,8 @@
 import COpenBLAS
 import Foundation
+import Nodes
 
-/// Issue 5's look benchmark, in one process:
+/// The look benchmark (`ntsbench look`), in one process:
 /// - `sgemm`: OpenBLAS alone on the matrix products of one CPPN frame (blocks of
 ///   `referenceBlock` pixels × H·H per hidden layer, × H·3 for the output: the shapes at which
 ///   OpenBLAS runs fastest), the reference;
@@ -19,7 +20,7 @@ public struct LookBenchmark: Sendable {
     /// Frames at the render size of `output` at `config.render_scale`, as the shards have.
     public init(config: GeneratorConfig, latentDim: Int, output: OutputConfig) throws {
         generator = try CPPN(config: config, latentDim: latentDim)
-        (width, height) = renderSize(output, scale: config.renderScale)
+        (width, height) = output.renderSize(scale: config.renderScale)
         latents = Controller.seededAnchors(count: 16, dim: latentDim, seed: 11)
     }
 
@@ -140,10 +141,5 @@ public struct LookBenchmark: Sendable {
         private let lock = NSLock()
         private(set) var error: Error?
         func set(_ e: Error) { lock.lock(); if error == nil { error = e }; lock.unlock() }
-    }
-
-    public static func median(_ values: [Double]) -> Double {
-        let s = values.sorted()
-        return s.isEmpty ? .nan : s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 }

@@ -109,3 +109,11 @@ struct Envelope {
         return value
     }
 }
+
+/// 0 below `lo`, 1 above `hi`, a smooth cubic between (GLSL's smoothstep). Shared with the
+/// post-effects' vignette.
+@inline(__always)
+func smoothstep(_ lo: Float, _ hi: Float, _ x: Float) -> Float {
+    let t = min(max((x - lo) / (hi - lo), 0), 1)
+    return t * t * (3 - 2 * t)
+}
