@@ -35,11 +35,15 @@ struct BuildCommand: ParsableCommand {
             let nodes = try workspace.resolve(targets)
             try workspace.engine.lock.acquire(.shared, onWait: waitingForLockMessage)
             defer { workspace.engine.close() }
-            let reporter = ProgressReporter()
+            let reporter = ProgressReporter(plan: ProgressReporter.plan(of: nodes, in: workspace.album))
             let stream = JSONEventStream()
             let plan = PlanPrinter()
             let observer: BuildObserver = json ? stream : ObserverFan([reporter, plan])
-            let interrupt = InterruptHandler { workspace.engine.cancel() }
+            let interrupt = InterruptHandler {
+                let count = reporter.runningCount
+                reporter.notice("ntsbuild: interrupted; stopping \(count) running node\(count == 1 ? "" : "s") (Ctrl-C again to abort)")
+                workspace.engine.cancel()
+            }
             let started = Date()
             let result = try workspace.build(nodes, options: BuildOptions(jobs: parallel.count, dryRun: dryRun, keepGoing: keepGoing), observer: observer)
             reporter.close()
@@ -106,11 +110,17 @@ struct Summary {
     /// The latest run already held these outputs, so no new run folder was made.
     var runUnchanged = false
 
+    /// Nodes stopped by Ctrl-C are interrupted, not failed.
+    var interrupted: Int { result.nodes.filter { $0.status == .failed && $0.message == GraphError.interrupted.description }.count }
+    var failed: Int { result.count(.failed) - interrupted }
+
     var line: String {
         if dryRun {
             return "ntsbuild: \(result.count(.wouldRun)) would run, \(result.count(.reused)) fresh (dry run)"
         }
-        var text = String(format: "ntsbuild: %d run, %d reused, %d failed in %.1f s", result.count(.built), result.count(.reused), result.count(.failed), result.wallSeconds)
+        var text = String(format: "ntsbuild: %d run, %d reused, %d failed", result.count(.built), result.count(.reused), failed)
+        if interrupted > 0 { text += ", \(interrupted) interrupted" }
+        text += String(format: " in %.1f s", result.wallSeconds)
         if framesRendered > 0 {
             let seconds = max(result.wallSeconds, 1e-6)
             text += String(format: "; %d frames at %.1f frames/s, %.2f× realtime", framesRendered, Double(framesRendered) / seconds,
@@ -122,7 +132,7 @@ struct Summary {
 
     var json: [String: Any] {
         var object: [String: Any] = ["event": "summary", "run": result.count(.built), "reused": result.count(.reused),
-                                     "failed": result.count(.failed), "would_run": result.count(.wouldRun),
+                                     "failed": failed, "interrupted": interrupted, "would_run": result.count(.wouldRun),
                                      "wall_seconds": result.wallSeconds, "frames_rendered": framesRendered]
         object["run_folder"] = runFolder
         object["run_unchanged"] = runUnchanged
@@ -143,7 +153,6 @@ final class InterruptHandler {
             guard let self else { return }
             self.count += 1
             if self.count > 1 { _exit(130) }
-            FileHandle.standardError.write(Data("\nntsbuild: interrupted; finishing running nodes (Ctrl-C again to abort)\n".utf8))
             onInterrupt()
         }
         source.resume()
