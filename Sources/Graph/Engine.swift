@@ -16,6 +16,8 @@ public final class Engine: @unchecked Sendable {
     let fs: FileSystem
     private let cancelLock = NSLock()
     private var cancelRequested = false
+    /// Topics already warned about (a cache file in an unknown format): one warning per process.
+    private var warnedAbout: Set<String> = []
 
     public init(projectRoot: String, cacheDirectory: String, fs: FileSystem = LocalFileSystem()) {
         self.projectRoot = projectRoot
@@ -25,7 +27,7 @@ public final class Engine: @unchecked Sendable {
         actions = ActionCache(path: cacheDirectory + "/actions.log", fs: fs)
         traces = TraceStore(directory: cacheDirectory + "/traces", fs: fs)
         stats = StatCache(path: cacheDirectory + "/stat.json", fs: fs)
-        lock = CacheLock(cacheDirectory: cacheDirectory)
+        lock = CacheLock(cacheDirectory: cacheDirectory, fs: fs)
     }
 
     /// Done with the cache: lets other processes in, and compacts the action log if no other
@@ -51,6 +53,23 @@ public final class Engine: @unchecked Sendable {
         return cancelRequested
     }
 
+    /// True the first time it is asked about `topic`, so a repeated problem is reported once.
+    func isFirstWarning(about topic: String) -> Bool {
+        cancelLock.lock()
+        defer { cancelLock.unlock() }
+        return warnedAbout.insert(topic).inserted
+    }
+
+    /// The cache's own files that were set aside because their format is unknown.
+    private func reportFormatWarnings(to observer: BuildObserver?) {
+        for (topic, warning) in [("actions", actions.formatWarning), ("stats", stats.formatWarning)] {
+            if let warning, isFirstWarning(about: topic) { observer?.handle(.warning(Self.cacheNode, message: warning)) }
+        }
+    }
+
+    /// The name warnings about the cache itself are given, which belong to no node.
+    static let cacheNode = NodeID("cache")
+
     /// The absolute path of a source file named relative to the project root.
     public func sourcePath(_ relative: String) -> String {
         relative.hasPrefix("/") ? relative : projectRoot + "/" + relative
@@ -60,6 +79,7 @@ public final class Engine: @unchecked Sendable {
         let order = try graph.closure(of: targets)
         if lock.mode == nil { try lock.acquire(.shared) }
         try fs.makeDirectory(cacheDirectory + "/tmp")
+        reportFormatWarnings(to: observer)
         let start = Date()
         var results: [NodeID: NodeResult] = [:]
         var finished: [NodeID] = []
@@ -321,6 +341,15 @@ private final class Run: @unchecked Sendable {
         }
     }
 
+    /// The node's last trace; one in an unknown format counts as none, with one warning per build.
+    func previousTrace(_ id: NodeID) -> Trace? {
+        let reading = engine.traces.read(id)
+        if case .unreadable(let path, let problem) = reading, engine.isFirstWarning(about: "traces") {
+            emit(.warning(id, message: "\(path): \(problem); traces like it are ignored (the node explains itself as never built) and rewritten when their node builds"))
+        }
+        return reading.trace
+    }
+
     func hashSource(_ id: NodeID, path: String) -> NodeResult {
         do {
             guard let digest = try engine.stats.digest(key: path, absolutePath: engine.sourcePath(path)) else {
@@ -353,7 +382,7 @@ private final class Run: @unchecked Sendable {
         // Dry run with an input that would be rebuilt: its new output, and so this key, is unknown.
         if !unknown.isEmpty {
             var reasons = unknown.sorted().map { Reason.inputWillRebuild(id: $0, label: labels[$0.raw]) }
-            if let previous = engine.traces.load(id) {
+            if let previous = previousTrace(id) {
                 reasons += Explanation.reasons(previous: previous, kind: kind, version: version, params: params, inputs: known, labels: labels)
                     .filter { if case .inputChanged(_, _, _, nil) = $0 { return false } else { return true } }
             }
@@ -383,7 +412,7 @@ private final class Run: @unchecked Sendable {
         }
 
         if probeOnly { return nil }
-        let previous = engine.traces.load(id)
+        let previous = previousTrace(id)
         var reasons = Explanation.reasons(previous: previous, kind: kind, version: version, params: params, inputs: known, labels: labels)
         if reasons.isEmpty { reasons = previous?.key == key ? [.outputMissing] : [.neverBuilt] }
         if options.dryRun {
@@ -410,7 +439,7 @@ private final class Run: @unchecked Sendable {
             }
         }
         let context = BuildContext(
-            id: id, projectRoot: engine.projectRoot, inputPaths: paths, inputDigests: Dictionary(uniqueKeysWithValues: known.map { (NodeID($0.key), $0.value) }),
+            id: id, projectRoot: engine.projectRoot, fileSystem: engine.fs, inputPaths: paths, inputDigests: Dictionary(uniqueKeysWithValues: known.map { (NodeID($0.key), $0.value) }),
             temporaryDirectory: engine.cacheDirectory + "/tmp",
             onProgress: { [weak self] done, total, detail in self?.emit(.progress(id, done: done, total: total, detail: detail)) },
             cancelled: { [engine] in engine.isCancelled })
@@ -419,7 +448,7 @@ private final class Run: @unchecked Sendable {
             let produced = try recipe.make(context)
             let output = try engine.store.insert(fileAt: produced)
             let seconds = Date().timeIntervalSince(started)
-            context.removeTemporaries(except: nil)
+            context.removeTemporaries()
             let size = engine.store.size(of: output) ?? 0
             try engine.actions.record(ActionRecord(output: output, size: size, seconds: seconds, kind: kind), for: key)
             try engine.traces.save(Trace(kind: kind, version: version, key: key, params: params, inputs: known, output: output, seconds: seconds), for: id)
@@ -427,7 +456,7 @@ private final class Run: @unchecked Sendable {
             emit(.built(id, output: output, seconds: seconds))
             return NodeResult(id: id, status: .built, key: key, output: output, seconds: seconds, reasons: reasons)
         } catch {
-            context.removeTemporaries(except: nil)
+            context.removeTemporaries()
             throw context.userFacing(error)
         }
     }

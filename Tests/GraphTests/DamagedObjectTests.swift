@@ -121,7 +121,13 @@ struct DamagingFileSystem: FileSystem {
         bytes[0] ^= 0x20
         try bytes.write(to: URL(fileURLWithPath: path))
     }
+    func readBlocks(_ path: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws { try local.readBlocks(path, body) }
+    func writeNew(_ path: String, _ body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws { try local.writeNew(path, body) }
+    func openForAppending(_ path: String) throws -> any AppendingFile { try local.openForAppending(path) }
+    func status(_ path: String) -> FileStatus? { local.status(path) }
+    func list(_ directory: String) -> [String] { local.list(directory) }
     func exists(_ path: String) -> Bool { local.exists(path) }
     func remove(_ path: String) throws { try local.remove(path) }
     func makeDirectory(_ path: String) throws { try local.makeDirectory(path) }
+    func lockFile(_ path: String) throws -> any FileLock { try local.lockFile(path) }
 }
