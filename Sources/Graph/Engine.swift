@@ -67,6 +67,16 @@ public final class Engine: @unchecked Sendable {
         }
     }
 
+    /// The stat cache only saves re-hashing: when it cannot be written (a full disk), the build's
+    /// outputs stand and its node results are reported; the next build hashes the sources again.
+    private func saveStatCache(observer: BuildObserver?) {
+        do {
+            try stats.save()
+        } catch {
+            observer?.handle(.warning(Self.cacheNode, message: "\(error); not saved, so the next build hashes the source files again"))
+        }
+    }
+
     /// The name warnings about the cache itself are given, which belong to no node.
     static let cacheNode = NodeID("cache")
 
@@ -110,9 +120,7 @@ public final class Engine: @unchecked Sendable {
             guard run.corruptInputSeen, pass < order.count, !isCancelled, !options.dryRun else { break }
             dropped.formUnion(run.dropped)
         }
-        if !options.dryRun {
-            try stats.save()
-        }
+        if !options.dryRun { saveStatCache(observer: observer) }
         return BuildResult(nodes: finished.map { results[$0]! }, wallSeconds: Date().timeIntervalSince(start), interrupted: isCancelled)
     }
 }

@@ -61,6 +61,21 @@ public protocol FileLock: AnyObject, Sendable {
 }
 
 extension FileSystem {
+    /// Temp file beside `path`, then rename: built from the seam's own operations, so every file
+    /// system replaces files the same way (and a test's fails the same way).
+    public func writeAtomically(_ data: Data, to path: String) throws {
+        let dir = (path as NSString).deletingLastPathComponent
+        try makeDirectory(dir)
+        let temp = dir + "/.tmp-" + UUID().uuidString
+        do {
+            try writeNew(temp) { write in try data.withUnsafeBytes { try write($0) } }
+        } catch GraphError.io(_, let reason) {
+            // Named by the file the caller asked for, not the temporary.
+            throw GraphError.io(path: path, reason: "cannot write (\(reason))")
+        }
+        try moveIntoPlace(temp, to: path)
+    }
+
     /// The XXH3-128 of a file's bytes.
     public func digest(of path: String) throws -> Digest {
         let hasher = Hasher128()

@@ -27,18 +27,6 @@ public struct LocalFileSystem: FileSystem {
         }
     }
 
-    public func writeAtomically(_ data: Data, to path: String) throws {
-        let dir = (path as NSString).deletingLastPathComponent
-        try makeDirectory(dir)
-        let temp = dir + "/.tmp-" + UUID().uuidString
-        do {
-            try writeNew(temp) { write in try data.withUnsafeBytes { try write($0) } }
-        } catch {
-            throw GraphError.io(path: path, reason: "cannot write (\(Self.reason(error)))")
-        }
-        try moveIntoPlace(temp, to: path)
-    }
-
     public func writeNew(_ path: String, _ body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw GraphError.io(path: path, errno: errno) }
@@ -106,12 +94,6 @@ public struct LocalFileSystem: FileSystem {
             guard written > 0 else { throw GraphError.io(path: path, reason: written < 0 ? String(cString: strerror(errno)) : "short write (disk full?)") }
             offset += written
         }
-    }
-
-    /// The cause alone, without the path a `GraphError.io` repeats.
-    private static func reason(_ error: Error) -> String {
-        if case .io(_, let reason) = error as? GraphError { return reason }
-        return String(describing: error)
     }
 }
 

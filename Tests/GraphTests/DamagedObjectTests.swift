@@ -114,7 +114,6 @@ struct DamagingFileSystem: FileSystem {
     let damaging: String
     let local = LocalFileSystem()
     func read(_ path: String) throws -> Data { try local.read(path) }
-    func writeAtomically(_ data: Data, to path: String) throws { try local.writeAtomically(data, to: path) }
     func moveIntoPlace(_ source: String, to path: String) throws {
         try local.moveIntoPlace(source, to: path)
         guard var bytes = try? Data(contentsOf: URL(fileURLWithPath: path)), bytes == Data(damaging.utf8) else { return }
