@@ -62,6 +62,20 @@ final class FaultInjectionTests: XCTestCase {
         XCTAssertEqual(try project.outputs(of: project.build()), try reference.outputs(of: reference.build()))
     }
 
+    /// stat.json only saves re-hashing: a build that cannot save it still reports its nodes (built,
+    /// no failures) with one warning, instead of throwing the save's error in their place.
+    func testAStatCacheThatCannotBeSavedIsAWarningNotTheBuildsError() throws {
+        let project = MemoryProject()
+        project.fs.inject([.init(kind: .ioError, atOperation: nil, only: .rename, pathContaining: "stat.json")])
+        let recorder = Recorder()
+        let result = try project.build(observer: recorder)
+        XCTAssertEqual(result.failures.map(\.id), [])
+        XCTAssertEqual(result.count(.built), 4)
+        let warnings = MemoryProject.warnings(recorder)
+        XCTAssertEqual(warnings.count, 1, "\(warnings)")
+        XCTAssertTrue(warnings.first?.contains("stat.json: Input/output error; not saved") ?? false, "\(warnings)")
+    }
+
     /// A damaged deliverable in the store is re-hashed, found out and rebuilt, never returned.
     func testADamagedObjectIsRehashedAndRebuilt() throws {
         let project = MemoryProject()
