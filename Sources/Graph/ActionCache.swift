@@ -51,6 +51,8 @@ public final class ActionCache: @unchecked Sendable {
     /// The last append may have left part of a line behind (a full disk, an I/O error): the
     /// next one starts a fresh line, so that its own line is not glued to the fragment.
     private var mayEndMidLine = false
+    /// The log was empty when opened: the next line goes after a header.
+    private var logIsEmpty = false
     /// Why the log on disk was not read, if it was not; the engine reports it once.
     public private(set) var formatWarning: String?
     static let header = "ntsbuild-actions 1"
@@ -205,20 +207,24 @@ public final class ActionCache: @unchecked Sendable {
             try rewrite()
         }
         if log == nil {
-            let file = try fs.openForAppending(path)
-            // A new log starts with its header. Two processes creating it at once may both write
-            // one; a header line after the first is ignored like any other non-record line.
-            if (fs.status(path)?.size ?? 0) == 0 { try file.append(Data((Self.header + "\n").utf8)) }
-            log = file
+            log = try fs.openForAppending(path)
+            logIsEmpty = (fs.status(path)?.size ?? 0) == 0
         }
-        let text = mayEndMidLine ? "\n" + line : line
+        // A new log starts with its header, in the same write as its first line. Two processes
+        // creating it at once may both write one; a later header line is ignored like any
+        // other line that is not a record.
+        let startsLog = logIsEmpty
+        let text = startsLog ? Self.header + "\n" + line : mayEndMidLine ? "\n" + line : line
         do {
             try log!.append(Data(text.utf8))
         } catch {
             mayEndMidLine = true
+            // Part of a header would make the whole log unreadable: write it whole next time.
+            if startsLog { needsRewrite = true }
             throw error
         }
         mayEndMidLine = false
+        logIsEmpty = false
         lines += 1
     }
 
