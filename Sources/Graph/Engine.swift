@@ -13,7 +13,8 @@ public final class Engine: @unchecked Sendable {
     public let stats: StatCache
     public let lock: CacheLock
     let fs: FileSystem
-    private let cancelLock = NSLock()
+    /// Guards the flags below, which worker threads read and set.
+    private let flagsLock = NSLock()
     private var cancelRequested = false
     /// Topics already warned about (a cache file in an unknown format): one warning per process.
     private var warnedAbout: Set<String> = []
@@ -41,21 +42,21 @@ public final class Engine: @unchecked Sendable {
 
     /// Stop launching new nodes; running ones are asked to stop through `BuildContext.isCancelled`.
     public func cancel() {
-        cancelLock.lock()
+        flagsLock.lock()
         cancelRequested = true
-        cancelLock.unlock()
+        flagsLock.unlock()
     }
 
     public var isCancelled: Bool {
-        cancelLock.lock()
-        defer { cancelLock.unlock() }
+        flagsLock.lock()
+        defer { flagsLock.unlock() }
         return cancelRequested
     }
 
     /// True the first time it is asked about `topic`, so a repeated problem is reported once.
     func isFirstWarning(about topic: String) -> Bool {
-        cancelLock.lock()
-        defer { cancelLock.unlock() }
+        flagsLock.lock()
+        defer { flagsLock.unlock() }
         return warnedAbout.insert(topic).inserted
     }
 
