@@ -32,6 +32,9 @@ public struct ActionRecord: Codable, Equatable, Sendable {
 /// (re-read, rewritten and renamed into place) when most of it is superseded, only while the
 /// cache lock is held exclusively.
 ///
+/// The first line is the format, `ntsbuild-actions 1`. A log without it (written before the
+/// header existed) or with another version is not read: the cache starts empty and the log is
+/// rewritten with the header before the first line is appended, with one warning.
 /// Lines: `a key output size microseconds kind time .` (a record), `u key time .` (used again),
 /// `h node key .` (head), `x key .` (record dropped: its object was corrupt or collected).
 public final class ActionCache: @unchecked Sendable {
@@ -41,7 +44,18 @@ public final class ActionCache: @unchecked Sendable {
     private var records: [Digest: ActionRecord] = [:]
     private var heads: [String: Digest] = [:]
     private var lines = 0
-    private var descriptor: Int32 = -1
+    private var log: (any AppendingFile)?
+    /// The log on disk is not in this format (missing header, another version, garbage): it is
+    /// replaced before anything is appended to it.
+    private var needsRewrite = false
+    /// The last append may have left part of a line behind (a full disk, an I/O error): the
+    /// next one starts a fresh line, so that its own line is not glued to the fragment.
+    private var mayEndMidLine = false
+    /// The log was empty when opened: the next line goes after a header.
+    private var logIsEmpty = false
+    /// Why the log on disk was not read, if it was not; the engine reports it once.
+    public private(set) var formatWarning: String?
+    static let header = "ntsbuild-actions 1"
     /// Recency is refreshed at most this often per record, so no-op builds append nothing.
     static let recencyResolution: Int64 = 3600
 
@@ -51,13 +65,20 @@ public final class ActionCache: @unchecked Sendable {
         load()
     }
 
-    deinit { if descriptor >= 0 { close(descriptor) } }
-
     private func load() {
         records = [:]
         heads = [:]
         lines = 0
-        guard let data = try? fs.read(path) else { return }
+        needsRewrite = false
+        guard let data = try? fs.read(path), !data.isEmpty else { return }
+        mayEndMidLine = data.last != 0x0A
+        guard let problem = LogFormat.problem(data, header: Self.header) else { return parse(data) }
+        needsRewrite = true
+        formatWarning = "\(path): \(problem); its records are ignored (outputs are rebuilt as needed) and it is rewritten"
+    }
+
+    /// Reads the lines after the header into `records` and `heads`.
+    private func parse(_ data: Data) {
         records.reserveCapacity(data.count / 160)
         heads.reserveCapacity(data.count / 160)
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
@@ -182,15 +203,41 @@ public final class ActionCache: @unchecked Sendable {
     private func append(_ line: String) throws {
         lock.lock()
         defer { lock.unlock() }
-        if descriptor < 0 {
-            try fs.makeDirectory((path as NSString).deletingLastPathComponent)
-            descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-            guard descriptor >= 0 else { throw GraphError.io(path: path, reason: String(cString: strerror(errno))) }
+        if needsRewrite {
+            try rewrite()
         }
-        let bytes = Array(line.utf8)
-        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        guard written == bytes.count else { throw GraphError.io(path: path, reason: "short write (disk full?)") }
+        if log == nil {
+            log = try fs.openForAppending(path)
+            logIsEmpty = (fs.status(path)?.size ?? 0) == 0
+        }
+        // A new log starts with its header, in the same write as its first line. Two processes
+        // creating it at once may both write one; a later header line is ignored like any
+        // other line that is not a record.
+        let startsLog = logIsEmpty
+        let text = startsLog ? Self.header + "\n" + line : mayEndMidLine ? "\n" + line : line
+        do {
+            try log!.append(Data(text.utf8))
+        } catch {
+            mayEndMidLine = true
+            // Part of a header would make the whole log unreadable: write it whole next time.
+            if startsLog { needsRewrite = true }
+            throw error
+        }
+        mayEndMidLine = false
+        logIsEmpty = false
         lines += 1
+    }
+
+    /// Replaces the log on disk with the header and what is in memory. Called with `lock` held.
+    private func rewrite() throws {
+        log = nil
+        var text = Self.header + "\n"
+        for (key, r) in records.sorted(by: { $0.key < $1.key }) { text += Self.line(key, r) }
+        for (id, key) in heads.sorted(by: { $0.key < $1.key }) { text += "h\t\(id)\t\(key.hex)\t.\n" }
+        try fs.writeAtomically(Data(text.utf8), to: path)
+        lines = records.count + heads.count
+        needsRewrite = false
+        mayEndMidLine = false
     }
 
     /// Rewrites the log with only live records when it has grown to several times their number.
@@ -206,12 +253,8 @@ public final class ActionCache: @unchecked Sendable {
     public func compact() throws {
         lock.lock()
         defer { lock.unlock() }
-        if descriptor >= 0 { close(descriptor); descriptor = -1 }
+        log = nil
         load()
-        var text = ""
-        for (key, r) in records.sorted(by: { $0.key < $1.key }) { text += Self.line(key, r) }
-        for (id, key) in heads.sorted(by: { $0.key < $1.key }) { text += "h\t\(id)\t\(key.hex)\t.\n" }
-        lines = records.count + heads.count
-        try fs.writeAtomically(Data(text.utf8), to: path)
+        try rewrite()
     }
 }

@@ -5,6 +5,9 @@ import Foundation
 public final class BuildContext: @unchecked Sendable {
     public let id: NodeID
     public let projectRoot: String
+    /// The engine's file system. Recipes that write with ordinary file APIs work on the real
+    /// disk; a recipe that writes through this one also works on a test's file system.
+    public let fileSystem: FileSystem
     private let inputPaths: [NodeID: String]
     private let inputDigests: [NodeID: Digest]
     private let temporaryDirectory: String
@@ -12,10 +15,11 @@ public final class BuildContext: @unchecked Sendable {
     private let cancelled: () -> Bool
     private var temporaries: [String] = []
 
-    init(id: NodeID, projectRoot: String, inputPaths: [NodeID: String], inputDigests: [NodeID: Digest],
+    init(id: NodeID, projectRoot: String, fileSystem: FileSystem, inputPaths: [NodeID: String], inputDigests: [NodeID: Digest],
          temporaryDirectory: String, onProgress: @escaping (Int, Int, String?) -> Void, cancelled: @escaping () -> Bool) {
         self.id = id
         self.projectRoot = projectRoot
+        self.fileSystem = fileSystem
         self.inputPaths = inputPaths
         self.inputDigests = inputDigests
         self.temporaryDirectory = temporaryDirectory
@@ -71,8 +75,10 @@ public final class BuildContext: @unchecked Sendable {
         return RecipeError(description: text)
     }
 
-    func removeTemporaries(except keep: String?) {
-        for p in temporaries where p != keep { try? FileManager.default.removeItem(atPath: p) }
+    /// Removes every temporary handed out: the output has been moved into the store by now
+    /// (or the recipe failed), so what is left is scratch.
+    func removeTemporaries() {
+        for p in temporaries { try? fileSystem.remove(p) }
     }
 }
 

@@ -9,47 +9,42 @@ public final class CacheLock: @unchecked Sendable {
     public enum Mode { case shared, exclusive }
 
     private let path: String
-    private var descriptor: Int32 = -1
+    private let fs: FileSystem
+    private var file: (any FileLock)?
     public private(set) var mode: Mode?
 
-    public init(cacheDirectory: String) {
+    public init(cacheDirectory: String, fs: FileSystem = LocalFileSystem()) {
         path = cacheDirectory + "/lock"
+        self.fs = fs
     }
-
-    deinit { if descriptor >= 0 { close(descriptor) } }
 
     /// Takes the lock, waiting for other processes; `onWait` is called once if it has to wait.
     public func acquire(_ mode: Mode, onWait: (() -> Void)? = nil) throws {
-        try open()
-        let operation = mode == .shared ? LOCK_SH : LOCK_EX
-        if flock(descriptor, operation | LOCK_NB) != 0 {
-            guard errno == EWOULDBLOCK else { throw GraphError.io(path: path, reason: String(cString: strerror(errno))) }
+        let file = try open()
+        if try !file.lock(exclusive: mode == .exclusive, wait: false) {
             onWait?()
-            while flock(descriptor, operation) != 0 {
-                guard errno == EINTR else { throw GraphError.io(path: path, reason: String(cString: strerror(errno))) }
-            }
+            _ = try file.lock(exclusive: mode == .exclusive, wait: true)
         }
         self.mode = mode
     }
 
     /// Takes the lock only if no other process holds it; true on success.
     public func tryAcquire(_ mode: Mode) throws -> Bool {
-        try open()
-        guard flock(descriptor, (mode == .shared ? LOCK_SH : LOCK_EX) | LOCK_NB) == 0 else { return false }
+        guard try open().lock(exclusive: mode == .exclusive, wait: false) else { return false }
         self.mode = mode
         return true
     }
 
     public func release() {
-        guard descriptor >= 0 else { return }
-        flock(descriptor, LOCK_UN)
+        guard let file else { return }
+        file.unlock()
         mode = nil
     }
 
-    private func open() throws {
-        guard descriptor < 0 else { return }
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        descriptor = Foundation.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw GraphError.io(path: path, reason: String(cString: strerror(errno))) }
+    private func open() throws -> any FileLock {
+        if let file { return file }
+        let opened = try fs.lockFile(path)
+        file = opened
+        return opened
     }
 }

@@ -26,16 +26,14 @@ public struct CacheMaintenance {
             if seen == nil || seen!.lastUsed < record.lastUsed { byOutput[record.output] = (record.kind, record.lastUsed) }
         }
         var result: [StoredObject] = []
-        let fm = FileManager.default
+        let fs = engine.fs
         let root = engine.store.directory
-        for shard in ((try? fm.contentsOfDirectory(atPath: root)) ?? []).sorted() {
-            for name in ((try? fm.contentsOfDirectory(atPath: root + "/" + shard)) ?? []).sorted() {
-                guard let digest = Digest(hex: name) else { continue }
-                var st = stat()
-                guard stat(root + "/" + shard + "/" + name, &st) == 0 else { continue }
+        for shard in fs.list(root).sorted() {
+            for name in fs.list(root + "/" + shard).sorted() {
+                guard let digest = Digest(hex: name), let status = fs.status(root + "/" + shard + "/" + name) else { continue }
                 let known = byOutput[digest]
-                result.append(StoredObject(digest: digest, bytes: Int(st.st_size), kind: known?.kind,
-                                           lastUsed: known?.lastUsed ?? Int64(st.st_mtim.tv_sec)))
+                result.append(StoredObject(digest: digest, bytes: Int(status.size), kind: known?.kind,
+                                           lastUsed: known?.lastUsed ?? status.modifiedNs / 1_000_000_000))
             }
         }
         return result
@@ -113,7 +111,7 @@ public struct CacheMaintenance {
             }
         }
         let temporary = engine.cacheDirectory + "/tmp"
-        let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []
+        let leftovers = engine.fs.list(temporary)
         report.temporaryFiles = leftovers.count
         guard !policy.dryRun else { return report }
 

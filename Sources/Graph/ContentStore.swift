@@ -7,14 +7,9 @@ public struct ContentStore: Sendable {
     public let directory: String
     let fs: FileSystem
 
-    /// An open descriptor of `directory`, so that checking an object is one `fstatat` of
-    /// `ab/<hex>` instead of a walk down the whole path (the bulk of a no-op build's syscalls).
-    private let directoryHandle: DirectoryHandle
-
     public init(directory: String, fs: FileSystem) {
         self.directory = directory
         self.fs = fs
-        directoryHandle = DirectoryHandle(path: directory)
     }
 
     public func path(of digest: Digest) -> String {
@@ -26,14 +21,7 @@ public struct ContentStore: Sendable {
 
     /// Size in bytes, or nil when the object is absent.
     public func size(of digest: Digest) -> Int? {
-        // stat(2) directly: FileManager's attribute dictionary costs ~10 µs per object on a no-op build.
-        var st = stat()
-        let hex = digest.hex
-        let relative = "\(hex.prefix(2))/\(hex)"
-        let found = directoryHandle.descriptor >= 0
-            ? fstatat(directoryHandle.descriptor, relative, &st, 0) == 0
-            : stat(path(of: digest), &st) == 0
-        return found ? Int(st.st_size) : nil
+        fs.status(path(of: digest)).map { Int($0.size) }
     }
 
     /// Hashes a finished file and moves it into the store. Returns its digest.
@@ -43,7 +31,7 @@ public struct ContentStore: Sendable {
     /// edited since it was written), while these bytes were hashed a moment ago. rename(2) is
     /// atomic, and a reader that has the old file open keeps reading the old inode.
     public func insert(fileAt source: String) throws -> Digest {
-        let digest = try Hasher128.hashFile(atPath: source)
+        let digest = try fs.digest(of: source)
         let target = path(of: digest)
         try fs.makeDirectory((target as NSString).deletingLastPathComponent)
         try fs.moveIntoPlace(source, to: target)
@@ -58,7 +46,7 @@ public struct ContentStore: Sendable {
         guard fs.exists(p) else { return false }
         let actual: Digest
         do {
-            actual = try Hasher128.hashFile(atPath: p)
+            actual = try fs.digest(of: p)
         } catch {
             if !fs.exists(p) { return false }
             throw error
@@ -71,14 +59,4 @@ public struct ContentStore: Sendable {
         }
         return false
     }
-}
-
-/// A directory kept open for `*at` system calls; -1 when it did not exist when opened.
-final class DirectoryHandle: @unchecked Sendable {
-    let descriptor: Int32
-    init(path: String) {
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    }
-    deinit { if descriptor >= 0 { close(descriptor) } }
 }

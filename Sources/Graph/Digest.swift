@@ -111,13 +111,4 @@ public final class Hasher128 {
         XXH3_128bits_reset(state)
         return Digest(high: h.high64, low: h.low64)
     }
-
-    /// Hashes a whole file in 1 MiB blocks.
-    public static func hashFile(atPath path: String) throws -> Digest {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path]) }
-        defer { try? handle.close() }
-        var hasher = Hasher128()
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(chunk) }
-        return hasher.finalize()
-    }
 }

@@ -5,13 +5,14 @@ import Foundation
 /// with the same kind, code, params and input bytes must make the same bytes, or its key misses
 /// something it reads.
 public enum IsolatedMake {
-    public static func digest(of recipe: any Recipe, inputs: [NodeID: String], projectRoot: String, scratch: String) throws -> Digest {
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+    public static func digest(of recipe: any Recipe, inputs: [NodeID: String], projectRoot: String, scratch: String,
+                              fileSystem: FileSystem = LocalFileSystem()) throws -> Digest {
+        try fileSystem.makeDirectory(scratch)
         var digests: [NodeID: Digest] = [:]
-        for (id, path) in inputs { digests[id] = try Hasher128.hashFile(atPath: path) }
-        let context = BuildContext(id: recipe.id, projectRoot: projectRoot, inputPaths: inputs, inputDigests: digests,
+        for (id, path) in inputs { digests[id] = try fileSystem.digest(of: path) }
+        let context = BuildContext(id: recipe.id, projectRoot: projectRoot, fileSystem: fileSystem, inputPaths: inputs, inputDigests: digests,
                                    temporaryDirectory: scratch, onProgress: { _, _, _ in }, cancelled: { false })
-        defer { context.removeTemporaries(except: nil) }
-        return try Hasher128.hashFile(atPath: try recipe.make(context))
+        defer { context.removeTemporaries() }
+        return try fileSystem.digest(of: try recipe.make(context))
     }
 }

@@ -6,7 +6,7 @@ extension ContentStore {
     /// a matching size proves nothing (an in-place edit keeps it, and can keep the mtime too).
     public func isIntact(_ digest: Digest, size: Int) throws -> Bool {
         guard self.size(of: digest) == size else { return false }
-        return try Hasher128.hashFile(atPath: path(of: digest)) == digest
+        return try fs.digest(of: path(of: digest)) == digest
     }
 
     /// Copies an object to `destination`, a file outside the store that the user owns (a run
@@ -22,50 +22,41 @@ extension ContentStore {
     @discardableResult
     public func export(_ digest: Digest, to destination: String, observe: (UnsafeRawBufferPointer) -> Void = { _ in }) throws -> Int {
         let source = path(of: digest)
-        let input = open(source, O_RDONLY | O_CLOEXEC)
-        guard input >= 0 else {
-            throw errno == ENOENT ? GraphError.missingObject(digest, path: source) : GraphError.io(path: source, reason: String(cString: strerror(errno)))
-        }
-        defer { close(input) }
+        guard fs.exists(source) else { throw GraphError.missingObject(digest, path: source) }
         let temporary = (destination as NSString).deletingLastPathComponent + "/.tmp-" + UUID().uuidString
-        let output = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard output >= 0 else { throw GraphError.io(path: destination, reason: String(cString: strerror(errno))) }
         var copied = 0
         do {
-            defer { close(output) }
-            let hasher = Hasher128()
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
-            defer { buffer.deallocate() }
-            while true {
-                let count = read(input, buffer.baseAddress, buffer.count)
-                if count < 0 && errno == EINTR { continue }
-                guard count >= 0 else { throw GraphError.io(path: source, reason: String(cString: strerror(errno))) }
-                if count == 0 { break }
-                let block = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
-                hasher.update(block)
-                observe(block)
-                try Self.writeAll(output, block, path: destination)
-                copied += count
-            }
-            guard hasher.finalize() == digest else {
-                try? fs.remove(source)
-                throw GraphError.corruptObject(digest, path: source)
-            }
-        } catch {
-            unlink(temporary)
-            throw error
+            try copyChecked(digest, from: source, to: temporary, observe: observe) { copied += $0 }
+        } catch GraphError.io(let path, let reason) where path == temporary {
+            // The user knows the file by its real name.
+            throw GraphError.io(path: destination, reason: reason)
         }
         try fs.moveIntoPlace(temporary, to: destination)
         return copied
     }
 
-    private static func writeAll(_ descriptor: Int32, _ block: UnsafeRawBufferPointer, path: String) throws {
-        var offset = 0
-        while offset < block.count {
-            let written = write(descriptor, block.baseAddress! + offset, block.count - offset)
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { throw GraphError.io(path: path, reason: written < 0 ? String(cString: strerror(errno)) : "short write (disk full?)") }
-            offset += written
+    /// Writes `source`'s bytes to the new file `temporary`, hashing them on the way; on a
+    /// mismatch the object is removed and nothing is left at `temporary`.
+    private func copyChecked(_ digest: Digest, from source: String, to temporary: String,
+                             observe: (UnsafeRawBufferPointer) -> Void, count: (Int) -> Void) throws {
+        try fs.writeNew(temporary) { write in
+            let hasher = Hasher128()
+            do {
+                try fs.readBlocks(source) { block in
+                    hasher.update(block)
+                    observe(block)
+                    try write(block)
+                    count(block.count)
+                }
+            } catch let error as GraphError {
+                // Gone between the check and the read (a concurrent verify dropped it).
+                if case .io(let path, _) = error, path == source, !fs.exists(source) { throw GraphError.missingObject(digest, path: source) }
+                throw error
+            }
+            guard hasher.finalize() == digest else {
+                try? fs.remove(source)
+                throw GraphError.corruptObject(digest, path: source)
+            }
         }
     }
 }

@@ -12,32 +12,48 @@ public final class StatCache: @unchecked Sendable {
         var digest: Digest
     }
 
+    /// The file on disk: `{"format": 1, "entries": {...}}`.
+    struct Stored: Codable {
+        var format: Int
+        var entries: [String: Entry]
+    }
+    static let format = 1
+
     private let path: String
     private let fs: FileSystem
-    private var entries: [String: Entry]
+    private var entries: [String: Entry] = [:]
     private var dirty = false
     private let lock = NSLock()
+    /// Why the file on disk was not read, if it was not; the engine reports it once.
+    public private(set) var formatWarning: String?
 
     public init(path: String, fs: FileSystem) {
         self.path = path
         self.fs = fs
-        if let data = try? fs.read(path), let decoded = try? JSONDecoder().decode([String: Entry].self, from: data) {
-            entries = decoded
-        } else {
-            entries = [:]
+        guard let data = try? fs.read(path) else { return }
+        // Only the version is decoded first, so a file of another version is named as such
+        // rather than as garbage.
+        struct Version: Decodable { var format: Int? }
+        let version = try? JSONDecoder().decode(Version.self, from: data)
+        if version?.format == Self.format, let stored = try? JSONDecoder().decode(Stored.self, from: data) {
+            entries = stored.entries
+            return
         }
+        let problem = switch version?.format {
+        case .some(let other) where other != Self.format: "format version \(other) is not one this ntsbuild reads (\(Self.format))"
+        case .some: "unreadable"
+        case .none: version == nil ? "unreadable" : "no format version (written by an older ntsbuild)"
+        }
+        formatWarning = "\(path): \(problem); every source file is hashed again and it is rewritten"
+        // Rewritten at the end of the build even if no file's stat changed.
+        dirty = true
     }
 
     /// The content digest of the file at `absolutePath` (cached under `key`), or nil if it does not exist.
     public func digest(key: String, absolutePath: String) throws -> Digest? {
-        var st = stat()
-        guard stat(absolutePath, &st) == 0 else { return nil }
-        let probe = Entry(
-            size: Int64(st.st_size),
-            mtimeNs: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
-            ctimeNs: Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec),
-            inode: UInt64(st.st_ino),
-            digest: Digest(high: 0, low: 0))
+        guard let status = fs.status(absolutePath) else { return nil }
+        let probe = Entry(size: status.size, mtimeNs: status.modifiedNs, ctimeNs: status.changedNs, inode: status.inode,
+                          digest: Digest(high: 0, low: 0))
         lock.lock()
         let cached = entries[key]
         lock.unlock()
@@ -45,7 +61,7 @@ public final class StatCache: @unchecked Sendable {
             return c.digest
         }
         var entry = probe
-        entry.digest = try Hasher128.hashFile(atPath: absolutePath)
+        entry.digest = try fs.digest(of: absolutePath)
         lock.lock()
         entries[key] = entry
         dirty = true
@@ -59,7 +75,7 @@ public final class StatCache: @unchecked Sendable {
         guard dirty else { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try fs.writeAtomically(try encoder.encode(entries), to: path)
+        try fs.writeAtomically(try encoder.encode(Stored(format: Self.format, entries: entries)), to: path)
         dirty = false
     }
 }

@@ -114,14 +114,19 @@ struct DamagingFileSystem: FileSystem {
     let damaging: String
     let local = LocalFileSystem()
     func read(_ path: String) throws -> Data { try local.read(path) }
-    func writeAtomically(_ data: Data, to path: String) throws { try local.writeAtomically(data, to: path) }
     func moveIntoPlace(_ source: String, to path: String) throws {
         try local.moveIntoPlace(source, to: path)
         guard var bytes = try? Data(contentsOf: URL(fileURLWithPath: path)), bytes == Data(damaging.utf8) else { return }
         bytes[0] ^= 0x20
         try bytes.write(to: URL(fileURLWithPath: path))
     }
+    func readBlocks(_ path: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws { try local.readBlocks(path, body) }
+    func writeNew(_ path: String, _ body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws { try local.writeNew(path, body) }
+    func openForAppending(_ path: String) throws -> any AppendingFile { try local.openForAppending(path) }
+    func status(_ path: String) -> FileStatus? { local.status(path) }
+    func list(_ directory: String) -> [String] { local.list(directory) }
     func exists(_ path: String) -> Bool { local.exists(path) }
     func remove(_ path: String) throws { try local.remove(path) }
     func makeDirectory(_ path: String) throws { try local.makeDirectory(path) }
+    func lockFile(_ path: String) throws -> any FileLock { try local.lockFile(path) }
 }
