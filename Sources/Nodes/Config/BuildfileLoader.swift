@@ -71,7 +71,8 @@ public enum BuildfileLoader {
                 var seen = Set<String>()
                 for (index, item) in items.enumerated() {
                     let parsed = try issues.attempt {
-                        try parseTrack(item, number: index + 1, file: file, root: root, base: base, late: late, presets: presets)
+                        try parseTrack(item, number: index + 1, file: file, root: root, base: base, late: late, presets: presets,
+                                       draft: overrides.draft)
                     }
                     guard var track = parsed else { continue }
                     // The second occurrence is the mistake: point at its id.
@@ -93,7 +94,7 @@ public enum BuildfileLoader {
     }
 
     static func parseTrack(_ node: Node, number: Int, file: String, root: String, base: [String: LocatedValue],
-                           late: [String: LocatedValue], presets: PresetLibrary) throws -> TrackSpec {
+                           late: [String: LocatedValue], presets: PresetLibrary, draft: Bool = false) throws -> TrackSpec {
         var id: String?, audio: String?, title: String?
         var trimStart = 0.0
         var trimEnd: Double?
@@ -123,6 +124,13 @@ public enum BuildfileLoader {
         values.merge(ownPreset) { _, new in new }
         values.merge(own) { _, new in new }
         values.merge(late) { _, new in new }
+        if draft {
+            // The profile scales the size everything else resolved to; a --set still wins.
+            for (key, value) in DraftProfile.values(for: try ConfigCoding.decode(values))
+                where !(values[key]?.location.file.hasPrefix("--set ") ?? false) {
+                values[key] = LocatedValue(value: value, location: DraftProfile.location)
+            }
+        }
         let config = try ConfigCoding.decode(values)
         ConfigValidation.problems(values, config, track: YAMLSource.location(node, file)).forEach(issues.add)
         try issues.check()

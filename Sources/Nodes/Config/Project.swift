@@ -39,8 +39,11 @@ public struct Overrides: Sendable {
     public var presets: [String] = []
     /// `KEY=VALUE` strings as given to `--set`.
     public var sets: [String] = []
-    public init(presets: [String] = [], sets: [String] = []) {
+    /// `--draft` (`DraftProfile`), between `--preset` and `--set`.
+    public var draft = false
+    public init(presets: [String] = [], sets: [String] = [], draft: Bool = false) {
         self.presets = presets
         self.sets = sets
+        self.draft = draft
     }
 }
