@@ -9,9 +9,13 @@ public struct AlbumGraph {
     /// Video frames per track.
     public private(set) var frames: [String: Int] = [:]
     public private(set) var shards: [String: [NodeID]] = [:]
+    /// With `--trim`: each track's clip of that stretch (seconds into its video), by track id.
+    public private(set) var clips: [String: NodeID] = [:]
+    public let trim: ClosedRange<Double>?
 
-    public init(project: Project) throws {
+    public init(project: Project, trim: ClosedRange<Double>? = nil) throws {
         self.project = project
+        self.trim = trim
         for style in project.styles {
             graph.add(StyleRecipe(settings: style, reference: .file(style.reference)))
         }
@@ -51,6 +55,16 @@ public struct AlbumGraph {
         let paletteImage = PaletteSource(look: config.look).imageNode
         graph.add(TrackRecipe(track: track, album: project, frames: count, shards: ids,
                               audio: audio, trajectory: trajectory, paletteImage: paletteImage))
+        if let trim {
+            let fps = Double(config.output.fps)
+            let first = Int((trim.lowerBound * fps).rounded()), end = min(count, Int((trim.upperBound * fps).rounded()))
+            if first < count, end > first {
+                let clip = ClipRecipe(TrackRecipe(track: track, album: project, frames: count, shards: ids, audio: audio,
+                                                  trajectory: trajectory, paletteImage: paletteImage, window: first..<end))
+                graph.add(clip)
+                clips[track.id] = clip.id
+            }
+        }
         for part in PreviewPart.allCases {
             graph.add(PreviewRecipe(trackID: track.id, part: part, frames: count, fps: config.output.fps, perShard: perShard,
                                     look: config.look, features: features, shards: ids, trajectory: trajectory, paletteImage: paletteImage))
@@ -86,6 +100,7 @@ public struct AlbumGraph {
     /// gallery shows), `track:<id>`, `features:<id>`, `trajectory:<id>`, `frames:<id>` (all
     /// shards), `frames:<id>:<k>`, `preview:<id>` (poster, sheet and animation).
     public func resolve(_ target: String) throws -> [NodeID] {
+        if let trim { return try clipTargets(of: target, trim: trim) }
         let id = NodeID(target)
         if id == .album {
             guard graph.recipes[.album] != nil else { throw AlbumGraphError.noAlbumCut }
@@ -99,6 +114,22 @@ public struct AlbumGraph {
             return try [known(.frames(track: parts[1], shard: k))]
         }
         return try [known(id)]
+    }
+
+    /// With `--trim`, a track or the album means the clips of the tracks it holds.
+    private func clipTargets(of target: String, trim: ClosedRange<Double>) throws -> [NodeID] {
+        let tracks: [String]
+        switch NodeID(target).albumNode {
+        case .album?: tracks = project.tracks.map(\.id)
+        case .track(let id)?: tracks = [id]
+        default: throw AlbumGraphError.notClippable(target)
+        }
+        let found = tracks.compactMap { clips[$0] }
+        guard !found.isEmpty else {
+            throw tracks.count == 1 && shards[tracks[0]] == nil ? GraphError.unknownNode(NodeID(target), suggestion: nil)
+                : AlbumGraphError.trimOutside(trim)
+        }
+        return found
     }
 
     private func known(_ id: NodeID) throws -> NodeID {
@@ -118,10 +149,14 @@ public struct AlbumGraph {
 /// A target the album cannot make as configured.
 public enum AlbumGraphError: Error, Equatable, CustomStringConvertible {
     case noAlbumCut
+    case notClippable(String)
+    case trimOutside(ClosedRange<Double>)
 
     public var description: String {
         switch self {
         case .noAlbumCut: return "album: all tracks must share output.fps and output size to make an album cut"
+        case .notClippable(let target): return "--trim: \(target) is not a track or the album (clips are cut from track videos)"
+        case .trimOutside(let range): return "--trim: \(range.lowerBound)–\(range.upperBound) s is past the end of every track it names"
         }
     }
 }

@@ -4,7 +4,8 @@ import Graph
 /// and `AlbumNode(id)` parses one. Nothing else builds or takes apart id strings.
 ///
 /// Ids: `file:<path>`, `style:<name>`, `features:<track>`, `trajectory:<track>`,
-/// `rows:<track>:<k>`, `frames:<track>:<k>`, `track:<track>`, `preview:<track>:<part>`, `album`.
+/// `rows:<track>:<k>`, `frames:<track>:<k>`, `track:<track>`, `clip:<track>:<first>-<end>`,
+/// `preview:<track>:<part>`, `album`.
 /// Track ids match `[a-z0-9-]+` and style names hold no `:`, so every id parses back to its node.
 public enum AlbumNode: Hashable, Sendable {
     case source(path: String)
@@ -14,12 +15,14 @@ public enum AlbumNode: Hashable, Sendable {
     case rows(track: String, shard: Int)
     case frames(track: String, shard: Int)
     case track(String)
+    /// Frames [first, end) of a track's video with their audio (`--trim`).
+    case clip(track: String, first: Int, end: Int)
     case preview(track: String, part: PreviewPart)
     case album
 
     /// The kinds of node the album makes (a source file is not made, so it has none).
     public enum Kind: String, CaseIterable, Sendable {
-        case style, features, trajectory, rows, frames, track, preview, album
+        case style, features, trajectory, rows, frames, track, clip, preview, album
     }
 
     public var kind: Kind? {
@@ -31,6 +34,7 @@ public enum AlbumNode: Hashable, Sendable {
         case .rows: return .rows
         case .frames: return .frames
         case .track: return .track
+        case .clip: return .clip
         case .preview: return .preview
         case .album: return .album
         }
@@ -39,7 +43,7 @@ public enum AlbumNode: Hashable, Sendable {
     /// The track a node belongs to, if any.
     public var trackID: String? {
         switch self {
-        case .features(let t), .trajectory(let t), .rows(let t, _), .frames(let t, _), .track(let t), .preview(let t, _): return t
+        case .features(let t), .trajectory(let t), .rows(let t, _), .frames(let t, _), .track(let t), .clip(let t, _, _), .preview(let t, _): return t
         case .source, .style, .album: return nil
         }
     }
@@ -53,6 +57,7 @@ public enum AlbumNode: Hashable, Sendable {
         case .rows(let t, let k): return NodeID("rows:\(t):\(Self.shardNumber(k))")
         case .frames(let t, let k): return NodeID("frames:\(t):\(Self.shardNumber(k))")
         case .track(let t): return NodeID("track:" + t)
+        case .clip(let t, let first, let end): return NodeID("clip:\(t):\(first)-\(end)")
         case .preview(let t, let part): return NodeID("preview:\(t):\(part.rawValue)")
         case .album: return NodeID("album")
         }
@@ -72,6 +77,11 @@ public enum AlbumNode: Hashable, Sendable {
         case (.rows, 3), (.frames, 3):
             guard let k = Self.parseShard(parts[2]) else { return nil }
             self = kind == .rows ? .rows(track: parts[1], shard: k) : .frames(track: parts[1], shard: k)
+        case (.clip, 3):
+            let bounds = parts[2].split(separator: "-", omittingEmptySubsequences: false)
+            guard bounds.count == 2, let first = Int(bounds[0]), let end = Int(bounds[1]), first >= 0, end > first,
+                  "\(first)-\(end)" == parts[2] else { return nil }
+            self = .clip(track: parts[1], first: first, end: end)
         case (.preview, 3):
             guard let part = PreviewPart(rawValue: parts[2]) else { return nil }
             self = .preview(track: parts[1], part: part)
@@ -113,6 +123,7 @@ extension NodeID {
     public static func rows(track: String, shard: Int) -> NodeID { AlbumNode.rows(track: track, shard: shard).id }
     public static func frames(track: String, shard: Int) -> NodeID { AlbumNode.frames(track: track, shard: shard).id }
     public static func track(_ id: String) -> NodeID { AlbumNode.track(id).id }
+    public static func clip(track: String, first: Int, end: Int) -> NodeID { AlbumNode.clip(track: track, first: first, end: end).id }
     public static func preview(track: String, part: PreviewPart) -> NodeID { AlbumNode.preview(track: track, part: part).id }
     public static var album: NodeID { AlbumNode.album.id }
 }

@@ -8,11 +8,12 @@ public struct Workspace {
     public let engine: Engine
     public var rendersDirectory: String { project.root + "/renders" }
 
-    public init(buildfile: String, overrides: Overrides = Overrides()) throws {
+    /// `trim`: seconds into each track's video to cut clips of (`--trim`).
+    public init(buildfile: String, overrides: Overrides = Overrides(), trim: ClosedRange<Double>? = nil) throws {
         project = try BuildfileLoader.load(path: buildfile, overrides: overrides)
         let lengths = project.root + "/cache/audio-lengths.json"
         DecodedLengths.shared.load(from: lengths)
-        album = try AlbumGraph(project: project)
+        album = try AlbumGraph(project: project, trim: trim)
         DecodedLengths.shared.save(to: lengths)
         engine = Engine(projectRoot: project.root, cacheDirectory: project.root + "/cache")
     }

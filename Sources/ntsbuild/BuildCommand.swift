@@ -28,10 +28,14 @@ struct BuildCommand: ParsableCommand {
     @Flag(help: "Machine-readable event stream on stdout.")
     var json = false
 
+    @Option(help: ArgumentHelp("Only this stretch of each track named (or of every track for album): clips cut from the full video's shards, e.g. 1:20-1:35 or 80-95.",
+                               valueName: "FROM-TO"))
+    var trim: String?
+
     func run() throws {
         try reportingErrors(json: json) {
             try Self.checkForMistypedCommands(targets)
-            let workspace = try project.workspace()
+            let workspace = try project.workspace(trim: try trim.map(Self.parseTrim))
             let nodes = try workspace.resolve(targets)
             try workspace.engine.lock.acquire(.shared, onWait: waitingForLockMessage)
             defer { workspace.engine.close() }
@@ -82,6 +86,15 @@ struct BuildCommand: ParsableCommand {
 }
 
 extension BuildCommand {
+    /// `1:20-1:35`, `80-95.5`: two times (seconds or m:ss.s) joined by a hyphen.
+    static func parseTrim(_ text: String) throws -> ClosedRange<Double> {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 2, let from = try? StillFrame.parseTime(parts[0]), let to = try? StillFrame.parseTime(parts[1]), to > from else {
+            throw UsageError("--trim '\(text)': expected FROM-TO with FROM before TO, in seconds or m:ss.s (e.g. 1:20-1:35)")
+        }
+        return from...to
+    }
+
     /// `ntsbuild expain` parses as a build of the target `expain`: say which command was meant
     /// before looking for a Buildfile. Node targets have a kind (`track:…`), so a bare word
     /// other than `album` is never a target.

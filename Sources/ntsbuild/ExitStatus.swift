@@ -21,7 +21,8 @@ enum ExitStatus: Int32 {
         case GraphError.missingSource, AudioError.missing, is MissingFileError: return .missingInput
         case let error as ConfigError: return error.fromCommandLine ? .usage : .badInput
         case let errors as ConfigErrors: return errors.errors.allSatisfy(\.fromCommandLine) ? .usage : .badInput
-        case is AlbumGraphError, AudioError.unreadable, AudioError.empty: return .badInput
+        case AlbumGraphError.noAlbumCut, AudioError.unreadable, AudioError.empty: return .badInput
+        case is AlbumGraphError: return .usage
         default: return .buildFailed
         }
     }

@@ -13,11 +13,11 @@ struct ProjectOptions: ParsableArguments {
     @Option(name: .customLong("preset"), help: "Overlay presets/NAME.yaml on every track (repeatable).")
     var presets: [String] = []
 
-    @Flag(help: "A cheap look: frames about 480 pixels wide, x264 ultrafast (features and trajectory reused).")
+    @Flag(help: "A cheap look: frames about 480 pixels wide, x264 ultrafast, crf 30 (features and trajectory reused).")
     var draft = false
 
-    func workspace() throws -> Workspace {
-        try Workspace(buildfile: buildfile, overrides: Overrides(presets: presets, sets: sets, draft: draft))
+    func workspace(trim: ClosedRange<Double>? = nil) throws -> Workspace {
+        try Workspace(buildfile: buildfile, overrides: Overrides(presets: presets, sets: sets, draft: draft), trim: trim)
     }
 }
 

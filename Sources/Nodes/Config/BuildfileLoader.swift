@@ -125,9 +125,10 @@ public enum BuildfileLoader {
         values.merge(own) { _, new in new }
         values.merge(late) { _, new in new }
         if draft {
-            // The profile scales the size everything else resolved to; a --set still wins.
+            // The profile scales the size everything else resolved to (a --set size included); a
+            // --set of its encoder keys wins.
             for (key, value) in DraftProfile.values(for: try ConfigCoding.decode(values))
-                where !(values[key]?.location.file.hasPrefix("--set ") ?? false) {
+                where key.hasPrefix("output.") || !(values[key]?.location.file.hasPrefix("--set ") ?? false) {
                 values[key] = LocatedValue(value: value, location: DraftProfile.location)
             }
         }

@@ -1,7 +1,8 @@
 /// `--draft`: a cheap look at a render. Frames at about 480 pixels wide (the aspect kept, even
 /// sizes for 4:2:0) and x264 at `ultrafast`, crf 30; the frame rate stays, so the features and
-/// trajectory of a full render are reused. Applied after `--preset` and before `--set`, which
-/// can still change any of it. Drafts are cached like any render: a second draft is instant.
+/// trajectory of a full render are reused. The size is scaled from the one everything else
+/// resolved to (a `--set` size included); a `--set` of the encoder keys wins over the profile.
+/// Drafts are cached like any render: a second draft is instant.
 public enum DraftProfile {
     public static let width = 480
 

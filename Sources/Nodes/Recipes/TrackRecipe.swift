@@ -2,7 +2,15 @@ import Graph
 
 /// `track:<track>` — shards decoded in order, upscaled, post-processed and encoded with the
 /// track's audio into an MP4 (H.264 + AAC). Changing post-effects or the encoder re-runs only this.
+/// `clip:<track>:<first>-<end>` (`--trim`) is the same recipe on a window of frames: it reads the
+/// track's own shards (shared with a full render), so its frames are the full video's.
 public struct TrackRecipe: Recipe {
+    /// Frames [first, end) of the track, for a clip; `shardFrames` says which shards hold them.
+    public struct FrameWindow: Codable, Equatable, Sendable {
+        var first: Int
+        var end: Int
+        var shardFrames: Int
+    }
     public struct Params: Codable, Equatable, Sendable {
         var output: OutputConfig
         /// The palette, if the look has one (`LookConfig.effective`).
@@ -19,6 +27,8 @@ public struct TrackRecipe: Recipe {
         var artist: String?
         var number: Int
         var trackCount: Int
+        /// A clip's frames; nil for the whole track.
+        var window: FrameWindow?
     }
     public static let kind = AlbumNode.Kind.track.rawValue
     public static let version = 1
@@ -34,13 +44,23 @@ public struct TrackRecipe: Recipe {
     /// The image a palette is taken from (`look.palette_from`), if any.
     let paletteImage: NodeID?
 
-    public init(track: TrackSpec, album: Project, frames: Int, shards: [NodeID], audio: NodeID, trajectory: NodeID, paletteImage: NodeID?) {
+    /// `window`: a clip of frames [first, end) instead of the whole track.
+    public init(track: TrackSpec, album: Project, frames: Int, shards: [NodeID], audio: NodeID, trajectory: NodeID, paletteImage: NodeID?,
+                window: Range<Int>? = nil) {
         let config = track.config
-        id = .track(track.id)
+        id = window.map { .clip(track: track.id, first: $0.lowerBound, end: $0.upperBound) } ?? .track(track.id)
         params = Params(output: config.output, look: config.look.effective, postfx: config.postfx, encoder: config.encoder,
                         controller: GrainSeed(wanderSeed: config.controller.wanderSeed), trim: track.trim, frames: frames,
-                        title: track.title, album: album.title, artist: album.artist, number: track.number, trackCount: album.tracks.count)
-        self.shards = shards
+                        title: track.title, album: album.title, artist: album.artist, number: track.number, trackCount: album.tracks.count,
+                        window: window.map { FrameWindow(first: $0.lowerBound, end: $0.upperBound, shardFrames: config.shards.frames) })
+        // A clip reads only the shards that hold its frames and the trail reaching into them.
+        if let window, let history = try? FrameFinisher(config: config).history {
+            let firstShard = max(0, window.lowerBound - history) / config.shards.frames
+            let lastShard = (window.upperBound - 1) / config.shards.frames
+            self.shards = Array(shards[min(firstShard, shards.count)..<min(lastShard + 1, shards.count)])
+        } else {
+            self.shards = shards
+        }
         self.audio = audio
         self.trajectory = trajectory
         self.paletteImage = paletteImage
@@ -49,13 +69,15 @@ public struct TrackRecipe: Recipe {
     /// Copied into the run folder after the build.
     public var isDeliverable: Bool { true }
     public var inputs: [NodeID] { shards + [audio, trajectory] + (paletteImage.map { [$0] } ?? []) }
-    public var workUnits: Int { params.frames * max(1, params.output.width * params.output.height / 100_000) }
+    /// The frames this node encodes.
+    var window: Range<Int> { params.window.map { $0.first..<$0.end } ?? 0..<params.frames }
+    public var workUnits: Int { window.count * max(1, params.output.width * params.output.height / 100_000) }
 
     public func make(_ context: BuildContext) throws -> String {
         let out = params.output
         let trajectoryTable = try Safetensors.read(path: context.path(of: trajectory))
         let audioFile = try AudioFile(path: context.path(of: audio))
-        let span = try AudioSpan(file: audioFile, trimStart: params.trim.start, trimEnd: params.trim.end)
+        let span = clipAudio(try AudioSpan(file: audioFile, trimStart: params.trim.start, trimEnd: params.trim.end), rate: audioFile.sampleRate)
         try audioFile.seek(toFrame: span.start)
         var remaining = span.count
         let input = AudioInput(sampleRate: audioFile.sampleRate, channels: audioFile.channels, totalFrames: span.count) { n in
@@ -76,22 +98,39 @@ public struct TrackRecipe: Recipe {
         let palette = try PaletteSource(look: look).palette { context.path(of: $0) }
         var finisher = try FrameFinisher(output: out, postfx: params.postfx, look: look,
                                          grainSeed: params.controller.wanderSeed, palette: palette)
-        var frame = 0
+        let window = self.window
+        // The first shard read starts at a shard boundary; frames before the window only feed the trail.
+        var frame = params.window.map { $0.shardFrames * (max(0, $0.first - finisher.history) / $0.shardFrames) } ?? 0
         for shard in shards {
             let reader = try ShardReader(path: context.path(of: shard))
             while let rendered = try reader.next() {
                 try context.checkCancellation()
-                guard frame < params.frames else { break }
-                let image = try finisher.finish(rendered, frame: frame, curves: FrameCurves(trajectory: trajectoryTable, frame: frame))
-                try encoder.encode(image)
+                guard frame < window.upperBound else { break }
+                if frame >= window.lowerBound - finisher.history {
+                    let image = try finisher.finish(rendered, frame: frame, curves: FrameCurves(trajectory: trajectoryTable, frame: frame))
+                    if frame >= window.lowerBound {
+                        try encoder.encode(image)
+                        context.reportProgress(done: frame + 1 - window.lowerBound, total: window.count)
+                    }
+                }
                 frame += 1
-                context.reportProgress(done: frame, total: params.frames)
             }
         }
-        guard frame == params.frames else {
-            throw GraphError.nodeFailed(id, message: "shards hold \(frame) frames, expected \(params.frames)")
+        guard frame == window.upperBound else {
+            throw GraphError.nodeFailed(id, message: "shards hold frames up to \(frame), expected \(window.upperBound)")
         }
         try encoder.finish()
         return path
+    }
+
+    /// The track's audio, or for a clip the samples under its frames (frame i starts at
+    /// i · rate / fps, as `FrameTiming` counts them).
+    func clipAudio(_ span: AudioSpan, rate: Int) -> AudioSpan {
+        guard let window = params.window else { return span }
+        func sample(_ frame: Int) -> Int { min(span.end, span.start + Int((Double(frame) * Double(rate) / Double(params.output.fps)).rounded())) }
+        var clipped = span
+        clipped.start = sample(window.first)
+        clipped.end = max(clipped.start + 1, sample(window.end))
+        return clipped
     }
 }

@@ -123,6 +123,7 @@ public struct RunRecord {
         switch id.albumNode {
         case .album: return "album.mp4"
         case .track(let track): return track + ".mp4"
+        case .clip(let track, let first, let end): return "\(track)-clip-\(first)-\(end).mp4"
         case .preview(let track, let part): return part.fileName(track: track)
         case .style(let name): return "style-\(name).safetensors"
         default: return nil
