@@ -12,7 +12,7 @@ public enum ValueType: Equatable, Sendable {
     /// A string or null.
     case optionalString
 
-    var expectation: String {
+    public var expectation: String {
         switch self {
         case .int(let r): return "an integer in \(r.lowerBound)...\(r.upperBound)"
         case .float(let r): return "a number in \(r.lowerBound)...\(r.upperBound)"

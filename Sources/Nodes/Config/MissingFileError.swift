@@ -5,5 +5,10 @@ public struct MissingFileError: Error, Equatable, CustomStringConvertible {
     /// What the file is, e.g. "Buildfile".
     public var what: String
 
+    public init(file: String, what: String) {
+        self.file = file
+        self.what = what
+    }
+
     public var description: String { OneLine.escaped("\(file): \(what) not found") }
 }

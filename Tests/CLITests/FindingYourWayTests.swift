@@ -1,0 +1,43 @@
+import Foundation
+import XCTest
+
+/// `presets` and `config show`: what there is to set, and where each value came from.
+final class FindingYourWayTests: XCTestCase {
+    func testPresetsAreListedWithTheirDescriptions() throws {
+        let p = try TestProject()
+        try FileManager.default.createDirectory(atPath: p.root + "/presets", withIntermediateDirectories: true)
+        try p.write("presets/calm.yaml", "# calm — slow and quiet: long smoothing.\ncontroller: {smoothing: 1.0}\n")
+        try p.write("presets/bare.yaml", "postfx: {grain: 0.1}\n")
+        let list = try p.ntsbuild("presets")
+        XCTAssertEqual(list.status, 0, list.stderr)
+        XCTAssertEqual(list.stdout, "bare  (no description)\ncalm  slow and quiet: long smoothing.\n")
+    }
+
+    func testConfigShowSaysWhereEachValueCameFrom() throws {
+        let p = try TestProject()
+        let show = try p.ntsbuild("config", "show", "--track", "two", "--set", "encoder.crf=20")
+        XCTAssertEqual(show.status, 0, show.stderr)
+        let lines = show.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        XCTAssertEqual(lines.first, "track:two")
+        XCTAssertTrue(lines.contains("encoder.crf 20 # --set encoder.crf=20"), show.stdout)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("output.width 96 # Buildfile.yaml:") }, show.stdout)
+        XCTAssertTrue(lines.contains("encoder.keyframe_interval 60 # default"), show.stdout)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("controller.anchors null # Buildfile.yaml:") }, show.stdout)
+        XCTAssertEqual(lines.count, 1 + 36, "every key once")
+
+        let unknown = try p.ntsbuild("config", "show", "--track", "tow")
+        XCTAssertEqual(unknown.status, 64)
+        XCTAssertEqual(unknown.lastErrorLine, "ntsbuild: error: config show: unknown track 'tow' (did you mean two?)")
+    }
+
+    func testEveryKeyIsDocumented() throws {
+        let keys = try CLI.run(["config", "show", "--keys"], in: NSTemporaryDirectory())
+        XCTAssertEqual(keys.status, 0, keys.stderr)
+        let lines = keys.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        XCTAssertEqual(lines.count, 2 * 36)
+        for (key, meaning) in zip(lines.enumerated().filter { $0.offset % 2 == 0 }, lines.enumerated().filter { $0.offset % 2 == 1 }) {
+            XCTAssertTrue(key.element.contains("; default "), String(key.element))
+            XCTAssertGreaterThan(meaning.element.trimmingCharacters(in: .whitespaces).count, 10, "no meaning for \(key.element)")
+        }
+    }
+}
