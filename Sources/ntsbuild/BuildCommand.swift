@@ -32,56 +32,89 @@ struct BuildCommand: ParsableCommand {
                                valueName: "FROM-TO"))
     var trim: String?
 
-    func run() throws {
-        try reportingErrors(json: json) {
-            try Self.checkForMistypedCommands(targets)
-            let workspace = try project.workspace(trim: try trim.map(Self.parseTrim))
-            let nodes = try workspace.resolve(targets)
-            try workspace.engine.lock.acquire(.shared, onWait: waitingForLockMessage)
-            defer { workspace.engine.close() }
-            let reporter = ProgressReporter(plan: ProgressReporter.plan(of: nodes, in: workspace.album))
-            let stream = JSONEventStream()
-            let plan = PlanPrinter()
-            let observer: BuildObserver = json ? stream : ObserverFan([reporter, plan])
-            let interrupt = InterruptHandler {
-                let count = reporter.runningCount
-                reporter.notice("ntsbuild: interrupted; stopping \(count) running node\(count == 1 ? "" : "s") (Ctrl-C again to abort)")
-                workspace.engine.cancel()
-            }
-            let started = Date()
-            let result = try workspace.build(nodes, options: BuildOptions(jobs: parallel.count, dryRun: dryRun, keepGoing: keepGoing), observer: observer)
-            reporter.close()
-            interrupt.uninstall()
-            if (dryRun || explain) && !json {
-                let lines = plan.lines(order: try workspace.album.graph.closure(of: nodes))
-                if !lines.isEmpty { print(lines.joined(separator: "\n")) }
-            }
+    @Flag(help: "After the build, build again whenever the Buildfile, a preset or an input file changes (Ctrl-C stops).")
+    var watch = false
 
-            var runFolder: String?
-            var unchanged = false
-            if !dryRun && result.failures.isEmpty && !result.interrupted {
-                let runTargets = targets.isEmpty ? ["album"] : targets
-                if let latest = RunRecord.unchangedLatest(project: workspace.project, targets: runTargets, result: result,
-                                                          rendersDirectory: workspace.rendersDirectory) {
-                    (runFolder, unchanged) = (latest, true)
-                } else {
-                    runFolder = try RunRecord.write(project: workspace.project, targets: runTargets, result: result, engine: workspace.engine,
-                                                    jobs: parallel.count, started: started, rendersDirectory: workspace.rendersDirectory)
-                }
+    func run() throws {
+        guard watch else {
+            try reportingErrors(json: json) { _ = try buildOnce() }
+            return
+        }
+        var watched: [String] = []
+        while true {
+            do {
+                try reportingErrors(json: json) { watched = try buildOnce() }
+            } catch let exit as ExitCode where exit == .init(ExitStatus.interrupted.rawValue) || exit == .init(ExitStatus.usage.rawValue) {
+                throw exit
+            } catch {
+                // Said already; a broken Buildfile is watched until it is fixed.
             }
-            let summary = Summary(result: result, dryRun: dryRun, framesRendered: workspace.album.framesRendered(in: result),
-                                  fps: workspace.project.tracks.first?.config.output.fps ?? 30, runFolder: runFolder, runUnchanged: unchanged)
-            if json {
-                stream.write(summary.json)
+            let files = Array(Set(watched + [URL(fileURLWithPath: project.buildfile).standardizedFileURL.path] + presetFiles())).sorted()
+            let watch = FileWatch(paths: files)
+            let before = watch.snapshot()
+            FileHandle.standardError.write(Data("ntsbuild: watching \(files.count) files (Ctrl-C stops)\n".utf8))
+            let changed = watch.waitForChange(since: before)
+            FileHandle.standardError.write(Data("ntsbuild: changed: \(changed.map { ($0 as NSString).lastPathComponent }.joined(separator: ", "))\n".utf8))
+        }
+    }
+
+    /// The preset files beside the Buildfile.
+    func presetFiles() -> [String] {
+        let folder = URL(fileURLWithPath: project.buildfile).standardizedFileURL.deletingLastPathComponent().path + "/presets"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".yaml") }.map { folder + "/" + $0 }
+    }
+
+    /// One build; returns the files it read (the Buildfile and every source file), for `--watch`.
+    func buildOnce() throws -> [String] {
+        try Self.checkForMistypedCommands(targets)
+        let workspace = try project.workspace(trim: try trim.map(Self.parseTrim))
+        let nodes = try workspace.resolve(targets)
+        try workspace.engine.lock.acquire(.shared, onWait: waitingForLockMessage)
+        defer { workspace.engine.close() }
+        let reporter = ProgressReporter(plan: ProgressReporter.plan(of: nodes, in: workspace.album))
+        let stream = JSONEventStream()
+        let plan = PlanPrinter()
+        let observer: BuildObserver = json ? stream : ObserverFan([reporter, plan])
+        let interrupt = InterruptHandler {
+            let count = reporter.runningCount
+            reporter.notice("ntsbuild: interrupted; stopping \(count) running node\(count == 1 ? "" : "s") (Ctrl-C again to abort)")
+            workspace.engine.cancel()
+        }
+        let started = Date()
+        let result = try workspace.build(nodes, options: BuildOptions(jobs: parallel.count, dryRun: dryRun, keepGoing: keepGoing), observer: observer)
+        reporter.close()
+        interrupt.uninstall()
+        if (dryRun || explain) && !json {
+            let lines = plan.lines(order: try workspace.album.graph.closure(of: nodes))
+            if !lines.isEmpty { print(lines.joined(separator: "\n")) }
+        }
+
+        var runFolder: String?
+        var unchanged = false
+        if !dryRun && result.failures.isEmpty && !result.interrupted {
+            let runTargets = targets.isEmpty ? ["album"] : targets
+            if let latest = RunRecord.unchangedLatest(project: workspace.project, targets: runTargets, result: result,
+                                                      rendersDirectory: workspace.rendersDirectory) {
+                (runFolder, unchanged) = (latest, true)
             } else {
-                FileHandle.standardError.write(Data((summary.line + "\n").utf8))
-            }
-            if result.interrupted { throw GraphError.interrupted }
-            if let first = result.failures.first {
-                let more = result.failures.count > 1 ? " (and \(result.failures.count - 1) more failures)" : ""
-                throw GraphError.nodeFailed(first.id, message: (first.message ?? "failed") + more)
+                runFolder = try RunRecord.write(project: workspace.project, targets: runTargets, result: result, engine: workspace.engine,
+                                                jobs: parallel.count, started: started, rendersDirectory: workspace.rendersDirectory)
             }
         }
+        let summary = Summary(result: result, dryRun: dryRun, framesRendered: workspace.album.framesRendered(in: result),
+                              fps: workspace.project.tracks.first?.config.output.fps ?? 30, runFolder: runFolder, runUnchanged: unchanged)
+        if json {
+            stream.write(summary.json)
+        } else {
+            FileHandle.standardError.write(Data((summary.line + "\n").utf8))
+        }
+        if result.interrupted { throw GraphError.interrupted }
+        if let first = result.failures.first {
+            let more = result.failures.count > 1 ? " (and \(result.failures.count - 1) more failures)" : ""
+            throw GraphError.nodeFailed(first.id, message: (first.message ?? "failed") + more)
+        }
+        let sources = try workspace.album.graph.closure(of: nodes).compactMap(\.filePath).map { workspace.engine.sourcePath($0) }
+        return [workspace.project.buildfile] + sources
     }
 }
 

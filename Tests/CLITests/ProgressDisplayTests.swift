@@ -91,10 +91,15 @@ final class Screen: @unchecked Sendable {
     }
 
     func wait(for needle: String, timeout: TimeInterval) -> Bool {
+        wait(count: 1, of: needle, timeout: timeout)
+    }
+
+    /// Waits until `needle` has appeared `count` times.
+    func wait(count: Int, of needle: String, timeout: TimeInterval) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         lock.lock()
         defer { lock.unlock() }
-        while !String(decoding: data, as: UTF8.self).contains(needle) {
+        while String(decoding: data, as: UTF8.self).components(separatedBy: needle).count - 1 < count {
             if !lock.wait(until: deadline) { return false }
         }
         return true

@@ -54,3 +54,44 @@ final class QuickPreviewTests: XCTestCase {
         XCTAssertEqual(encoder["crf"] as? Int, 20, "--set wins over the draft profile")
     }
 }
+
+/// `--watch`: a saved Buildfile builds again, and only what the change affects.
+final class WatchTests: XCTestCase {
+    func testAnEditedBuildfileRebuildsWhatItAffects() throws {
+        let p = try TestProject()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.arguments = ["track:one", "--watch", "--json", "-j2"]
+        process.currentDirectoryURL = URL(fileURLWithPath: p.root)
+        // Events go to a file the test polls: simpler than a pipe reader for a long-lived child.
+        let log = p.root + "/watch.jsonl"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardError = FileHandle.nullDevice
+        func summaries() -> Int {
+            ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").components(separatedBy: #""event":"summary""#).count - 1
+        }
+        func wait(for count: Int) -> Bool {
+            let deadline = Date().addingTimeInterval(120)
+            while summaries() < count && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+            return summaries() >= count
+        }
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        XCTAssertTrue(wait(for: 1), "\(summaries()) summaries in \(log)")
+        Thread.sleep(forTimeInterval: 1)  // past the first snapshot of the watched files
+        try p.write("Buildfile.yaml", TestProject.buildfile + "\npostfx: {vignette: 0.6}\n")
+        XCTAssertTrue(wait(for: 2), "\(summaries()) summaries in \(log)")
+        process.interrupt()
+        process.waitUntilExit()
+
+        let second = try String(contentsOfFile: log, encoding: .utf8).components(separatedBy: #""event":"summary""#)[1]
+        let built = second.split(separator: "\n").compactMap { line -> String? in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  object["event"] as? String == "built" else { return nil }
+            return object["node"] as? String
+        }
+        XCTAssertEqual(built, ["track:one"], "a post-effect change re-encodes the track only")
+    }
+}
