@@ -9,7 +9,8 @@ struct BuildCommand: ParsableCommand {
         commandName: "build",
         abstract: "Build targets (default: album), rebuilding only what is stale.")
 
-    @Argument(help: "album (with previews) | track:<id> | preview:<id> | features:<id> | trajectory:<id> | frames:<id>[:<k>]")
+    @Argument(help: "album (with previews) | track:<id> | preview:<id> | features:<id> | trajectory:<id> | frames:<id>[:<k>] | style:<name>",
+              completion: .custom(Completions.targets))
     var targets: [String] = []
 
     @OptionGroup var project: ProjectOptions

@@ -11,7 +11,9 @@ enum CommandLinePreparation {
     }
 
     static func prepare(_ arguments: [String], subcommands: Set<String>) throws -> [String] {
-        try movingLeadingOptions(changingDirectory(arguments), subcommands: subcommands)
+        // argument-parser's own protocol with the shells' completion scripts passes untouched.
+        if arguments.first?.hasPrefix("---") == true { return arguments }
+        return try movingLeadingOptions(changingDirectory(arguments), subcommands: subcommands)
     }
 
     /// Removes every `-C DIR` (`-CDIR`, `--directory DIR`, `--directory=DIR`) before `--` and

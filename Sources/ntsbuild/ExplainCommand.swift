@@ -8,7 +8,7 @@ import Nodes
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "explain", abstract: "Explain why a target would be rebuilt.")
 
-    @Argument(help: "The target to explain.")
+    @Argument(help: "The target to explain.", completion: .custom(Completions.targets))
     var target: String = "album"
 
     @OptionGroup var project: ProjectOptions

@@ -10,7 +10,7 @@ struct GraphCommand: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case dot, json }
 
-    @Argument(help: "The target.")
+    @Argument(help: "The target.", completion: .custom(Completions.targets))
     var target: String = "album"
 
     @Option(help: "dot or json.")

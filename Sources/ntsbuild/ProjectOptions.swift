@@ -7,10 +7,11 @@ struct ProjectOptions: ParsableArguments {
     @Option(name: [.customShort("f"), .customLong("buildfile")], help: "The Buildfile.")
     var buildfile = "Buildfile.yaml"
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a config key, e.g. encoder.crf=20 (repeatable).", valueName: "KEY=VALUE"))
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a config key, e.g. encoder.crf=20 (repeatable).", valueName: "KEY=VALUE"),
+            completion: .custom(Completions.settings))
     var sets: [String] = []
 
-    @Option(name: .customLong("preset"), help: "Overlay presets/NAME.yaml on every track (repeatable).")
+    @Option(name: .customLong("preset"), help: "Overlay presets/NAME.yaml on every track (repeatable).", completion: .custom(Completions.presets))
     var presets: [String] = []
 
     @Flag(help: "A cheap look: frames about 480 pixels wide, x264 ultrafast, crf 30 (features and trajectory reused).")

@@ -9,7 +9,7 @@ import Nodes
 struct TargetsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "targets", abstract: "List nodes with their state (fresh / stale / missing) and why.")
 
-    @Argument(help: "Targets (default: album).")
+    @Argument(help: "Targets (default: album).", completion: .custom(Completions.targets))
     var targets: [String] = []
 
     @OptionGroup var project: ProjectOptions

@@ -41,3 +41,31 @@ final class FindingYourWayTests: XCTestCase {
         }
     }
 }
+
+/// Shell completion: argument-parser writes the scripts; the project's targets, presets and
+/// `--set` keys and values come from ntsbuild itself, through the protocol the scripts use
+/// (`ntsbuild ---completion <command> -- <argument> <word index> <cursor> <words…>`).
+final class CompletionTests: XCTestCase {
+    func complete(_ p: TestProject, _ argument: String, _ words: [String]) throws -> [String] {
+        let current = words.last ?? ""
+        let result = try CLI.run(["---completion", "build", "--", argument, String(words.count - 1), String(current.count)] + words, in: p.root)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        return result.stdout.split(separator: "\n").map(String.init)
+    }
+
+    func testTargetsPresetsAndSettingsComplete() throws {
+        let p = try TestProject()
+        try FileManager.default.createDirectory(atPath: p.root + "/presets", withIntermediateDirectories: true)
+        try p.write("presets/calm.yaml", "controller: {smoothing: 1.0}\n")
+        XCTAssertEqual(try complete(p, "positional@0", ["ntsbuild", "build", "track:"]), ["track:one", "track:two"])
+        XCTAssertEqual(try complete(p, "positional@0", ["ntsbuild", "build", "al"]), ["album"])
+        XCTAssertEqual(try complete(p, "--preset", ["ntsbuild", "build", "--preset", "c"]), ["calm"])
+        XCTAssertEqual(try complete(p, "--set", ["ntsbuild", "build", "--set", "encoder.pr"]), ["encoder.preset=", "encoder.profile="])
+        XCTAssertEqual(try complete(p, "--set", ["ntsbuild", "build", "--set", "postfx.tone_curve=p"]), ["postfx.tone_curve=punch", "postfx.tone_curve=pastel"])
+        for shell in ["bash", "zsh", "fish"] {
+            let script = try CLI.run(["--generate-completion-script", shell], in: p.root)
+            XCTAssertEqual(script.status, 0, script.stderr)
+            XCTAssertTrue(script.stdout.contains("---completion build -- --set"), "\(shell) asks ntsbuild for --set values")
+        }
+    }
+}
