@@ -30,6 +30,32 @@ final class FindingYourWayTests: XCTestCase {
         XCTAssertEqual(unknown.lastErrorLine, "ntsbuild: error: config show: unknown track 'tow' (did you mean two?)")
     }
 
+    func testInitWritesABuildfileFromFileNamesAndTags() throws {
+        let root = NSTemporaryDirectory() + "ntsbuild-init-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: root + "/music", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try WAV.write(path: root + "/music/02_signal path.wav", seconds: 1, bpm: 120, sampleRate: 22050, channels: 1)
+        let tagged = Process()
+        tagged.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+        tagged.arguments = ["-v", "error", "-i", root + "/music/02_signal path.wav", "-metadata", "title=Null Hypothesis",
+                            "-metadata", "artist=The Testers", "-metadata", "album=Proofs", root + "/music/01 - Null Hypothesis.flac"]
+        try tagged.run()
+        tagged.waitUntilExit()
+
+        let made = try CLI.run(["init", "music/01 - Null Hypothesis.flac", "music/02_signal path.wav"], in: root)
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let text = try String(contentsOfFile: root + "/Buildfile.yaml", encoding: .utf8)
+        for line in ["  title: \"Proofs\"", "  artist: \"The Testers\"", "    - id: null-hypothesis", "      title: \"Null Hypothesis\"",
+                     "      audio: \"music/01 - Null Hypothesis.flac\"", "    - id: signal-path", "      title: \"signal path\""] {
+            XCTAssertTrue(text.contains(line + "\n"), "\(line) in\n\(text)")
+        }
+        let plan = try CLI.run(["-n"], in: root)
+        XCTAssertEqual(plan.status, 0, plan.stderr)
+        let again = try CLI.run(["init", "music/02_signal path.wav"], in: root)
+        XCTAssertEqual(again.status, 64)
+        XCTAssertEqual(again.lastErrorLine, "ntsbuild: error: init: Buildfile.yaml exists (--force replaces it)")
+    }
+
     func testEveryKeyIsDocumented() throws {
         let keys = try CLI.run(["config", "show", "--keys"], in: NSTemporaryDirectory())
         XCTAssertEqual(keys.status, 0, keys.stderr)
