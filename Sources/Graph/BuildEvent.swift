@@ -5,6 +5,8 @@ public enum BuildEvent: Sendable {
     case progress(NodeID, done: Int, total: Int, detail: String?)
     case built(NodeID, output: Digest, seconds: Double)
     case reused(NodeID, output: Digest)
+    /// Taken from the remote cache (and re-hashed) instead of built.
+    case fetched(NodeID, output: Digest, bytes: Int)
     case wouldRun(NodeID, reasons: [Reason])
     case failed(NodeID, message: String)
     case skipped(NodeID, because: NodeID)
@@ -18,7 +20,7 @@ public protocol BuildObserver: AnyObject {
 }
 
 public enum NodeStatus: String, Codable, Sendable {
-    case built, reused, wouldRun = "would-run", failed, skipped
+    case built, reused, fetched, wouldRun = "would-run", failed, skipped
 }
 
 /// The outcome of one node in one build.

@@ -60,14 +60,61 @@ extension BuildRun {
         let key = action.key
         if let reused = try reuseCachedOutput(action, key: key, head: head, isTarget: isTarget) { return reused }
         if probeOnly { return nil }
-        let reasons = reasonsToRun(action, key: key, inputs: inputs)
+        var reasons = reasonsToRun(action, key: key, inputs: inputs)
         if options.dryRun {
+            if let remote = engine.remote, (try? remote.cache.lookup(key)) != nil { reasons.append(.inRemoteCache) }
             emit(.wouldRun(action.id, reasons: reasons))
             return NodeResult(id: action.id, status: .wouldRun, key: key, seconds: 0, reasons: reasons)
         }
+        let fetch = fetchFromRemote(action, key: key)
+        if let fetched = fetch.result { return fetched }
         emit(.started(action.id, reasons: reasons, workUnits: recipe.workUnits))
         let paths = try verifiedInputPaths(action, inputs: inputs)
-        return try runRecipe(recipe, action, key: key, inputPaths: paths, reasons: reasons)
+        let result = try runRecipe(recipe, action, key: key, inputPaths: paths, reasons: reasons)
+        uploadToRemote(action, key: key, result: result, replacing: fetch.damaged)
+        return result
+    }
+
+    /// The node's output from the remote cache, re-hashed and moved into the local store, if the
+    /// remote has its key. `damaged`: the remote's object did not hash to its name (it is
+    /// rebuilt here and replaced there).
+    private func fetchFromRemote(_ action: ActionMaterial, key: Digest) -> (result: NodeResult?, damaged: Bool) {
+        guard let remote = engine.remote else { return (nil, false) }
+        let temporary = engine.cacheDirectory + "/tmp/remote-" + UUID().uuidString
+        defer { try? engine.fs.remove(temporary) }
+        do {
+            guard let entry = try remote.cache.lookup(key) else { return (nil, false) }
+            try remote.cache.download(entry.output, to: temporary)
+            let digest = try engine.fs.digest(of: temporary)
+            guard digest == entry.output else {
+                emit(.warning(action.id, message: "remote cache \(remote.cache.name): object \(entry.output.short) is damaged (its bytes hash to \(digest.short)); building it here"))
+                return (nil, true)
+            }
+            let output = try engine.store.insert(fileAt: temporary)
+            let size = engine.store.size(of: output) ?? entry.size
+            try engine.actions.record(ActionRecord(output: output, size: size, seconds: 0, kind: action.kind), for: key)
+            try engine.traces.save(action.trace(key: key, output: output, seconds: 0), for: action.id)
+            try engine.actions.setHead(key, for: action.id)
+            engine.count(fetched: size)
+            emit(.fetched(action.id, output: output, bytes: size))
+            return (NodeResult(id: action.id, status: .fetched, key: key, output: output, seconds: 0, reasons: []), false)
+        } catch {
+            if let warning = engine.remoteFailed(error) { emit(.warning(action.id, message: warning)) }
+            return (nil, false)
+        }
+    }
+
+    /// A built node's object, then its entry (never an entry before its object).
+    private func uploadToRemote(_ action: ActionMaterial, key: Digest, result: NodeResult, replacing: Bool) {
+        guard let remote = engine.remote, remote.upload, let output = result.output else { return }
+        do {
+            let size = engine.store.size(of: output) ?? 0
+            try remote.cache.upload(engine.store.path(of: output), as: output, replacing: replacing)
+            try remote.cache.publish(RemoteEntry(output: output, size: size, kind: action.kind), for: key)
+            engine.count(uploaded: size)
+        } catch {
+            if let warning = engine.remoteFailed(error) { emit(.warning(action.id, message: warning)) }
+        }
     }
 
     /// Only explanations need the inputs' labels; a reused node never asks.

@@ -18,6 +18,9 @@ public final class Engine: @unchecked Sendable {
     private var cancelRequested = false
     /// Topics already warned about (a cache file in an unknown format): one warning per process.
     private var warnedAbout: Set<String> = []
+    /// The shared cache, if any; dropped for the rest of the process after it fails once.
+    private var remoteOptions: RemoteCacheOptions?
+    private var traffic = RemoteTraffic()
 
     public init(projectRoot: String, cacheDirectory: String, fs: FileSystem = LocalFileSystem()) {
         self.projectRoot = projectRoot
@@ -51,6 +54,44 @@ public final class Engine: @unchecked Sendable {
         flagsLock.lock()
         defer { flagsLock.unlock() }
         return cancelRequested
+    }
+
+    /// Builds look nodes up in `remote` before running them, and put what they build there.
+    public func useRemote(_ remote: RemoteCacheOptions?) {
+        flagsLock.lock()
+        remoteOptions = remote
+        flagsLock.unlock()
+    }
+
+    /// The remote cache while it works.
+    var remote: RemoteCacheOptions? {
+        flagsLock.lock()
+        defer { flagsLock.unlock() }
+        return remoteOptions
+    }
+
+    /// A remote cache that fails (down, refusing, a bad entry) is left for the rest of the
+    /// process: one warning, and the build goes on locally. Returns the warning to give.
+    func remoteFailed(_ error: Error) -> String? {
+        flagsLock.lock()
+        defer { flagsLock.unlock() }
+        guard let remote = remoteOptions else { return nil }
+        remoteOptions = nil
+        return "remote cache \(remote.cache.name): \(error); building without it"
+    }
+
+    /// What went through the remote cache so far.
+    public var remoteTraffic: RemoteTraffic {
+        flagsLock.lock()
+        defer { flagsLock.unlock() }
+        return traffic
+    }
+
+    func count(fetched bytes: Int? = nil, uploaded: Int? = nil) {
+        flagsLock.lock()
+        defer { flagsLock.unlock() }
+        if let bytes { traffic.fetched += 1; traffic.bytesDown += bytes }
+        if let uploaded { traffic.uploaded += 1; traffic.bytesUp += uploaded }
     }
 
     /// True the first time it is asked about `topic`, so a repeated problem is reported once.

@@ -7,6 +7,8 @@ public enum Reason: Equatable, Sendable, CustomStringConvertible {
     case inputFileChanged(path: String, old: Digest?, new: Digest)
     case inputChanged(id: NodeID, label: String?, old: Digest?, new: Digest?)
     case outputMissing
+    /// Dry run only: the remote cache has the output, so the node would be fetched, not built.
+    case inRemoteCache
     /// Dry run only: an input will be rebuilt, so this node may have to be too.
     case inputWillRebuild(id: NodeID, label: String?)
 
@@ -31,6 +33,7 @@ public enum Reason: Equatable, Sendable, CustomStringConvertible {
             case (let o?, let n?): return "input \(name) changed (\(o.short) → \(n.short))"
             }
         case .outputMissing: return "output missing from the cache"
+        case .inRemoteCache: return "in the remote cache: would be fetched, not built"
         case .inputWillRebuild(let id, let label): return "input \(label ?? id.raw) will be rebuilt"
         }
     }
@@ -51,6 +54,7 @@ extension Reason {
         case .inputChanged(let id, _, let old, let new):
             return ["kind": "input", "node": id.raw].merging(["old": old?.hex, "new": new?.hex].compactMapValues { $0 }) { a, _ in a }
         case .outputMissing: return ["kind": "output-missing"]
+        case .inRemoteCache: return ["kind": "remote"]
         case .inputWillRebuild(let id, _): return ["kind": "input-will-rebuild", "node": id.raw]
         }
     }

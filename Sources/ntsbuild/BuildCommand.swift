@@ -33,6 +33,8 @@ struct BuildCommand: ParsableCommand {
                                valueName: "FROM-TO"))
     var trim: String?
 
+    @OptionGroup var remoteCache: RemoteCacheOption
+
     @Flag(help: "After the build, build again whenever the Buildfile, a preset or an input file changes (Ctrl-C stops).")
     var watch = false
 
@@ -70,6 +72,7 @@ struct BuildCommand: ParsableCommand {
         try Self.checkForMistypedCommands(targets)
         let workspace = try project.workspace(trim: try trim.map(Self.parseTrim))
         let nodes = try workspace.resolve(targets)
+        workspace.engine.useRemote(try remoteCache.options())
         try workspace.engine.lock.acquire(.shared, onWait: waitingForLockMessage)
         defer { workspace.engine.close() }
         let reporter = ProgressReporter(plan: ProgressReporter.plan(of: nodes, in: workspace.album))
@@ -103,7 +106,8 @@ struct BuildCommand: ParsableCommand {
             }
         }
         let summary = Summary(result: result, dryRun: dryRun, framesRendered: workspace.album.framesRendered(in: result),
-                              fps: workspace.project.tracks.first?.config.output.fps ?? 30, runFolder: runFolder, runUnchanged: unchanged)
+                              fps: workspace.project.tracks.first?.config.output.fps ?? 30, runFolder: runFolder, runUnchanged: unchanged,
+                              traffic: workspace.engine.remoteTraffic)
         if json {
             stream.write(summary.json)
         } else {
@@ -156,6 +160,12 @@ struct Summary {
     let runFolder: String?
     /// The latest run already held these outputs, so no new run folder was made.
     var runUnchanged = false
+    /// What went through the remote cache.
+    var traffic = RemoteTraffic()
+
+    static func bytes(_ count: Int) -> String {
+        ByteCountFormatter.string(fromByteCount: Int64(count), countStyle: .binary)
+    }
 
     /// Nodes stopped by Ctrl-C are interrupted, not failed.
     var interrupted: Int { result.nodes.filter { $0.status == .failed && $0.message == GraphError.interrupted.description }.count }
@@ -165,7 +175,11 @@ struct Summary {
         if dryRun {
             return "ntsbuild: \(result.count(.wouldRun)) would run, \(result.count(.reused)) fresh (dry run)"
         }
-        var text = String(format: "ntsbuild: %d run, %d reused, %d failed", result.count(.built), result.count(.reused), failed)
+        var text = String(format: "ntsbuild: %d run, %d reused", result.count(.built), result.count(.reused))
+        if result.count(.fetched) > 0 || traffic.uploaded > 0 {
+            text += ", \(result.count(.fetched)) fetched (\(Self.bytes(traffic.bytesDown)) down, \(Self.bytes(traffic.bytesUp)) up)"
+        }
+        text += ", \(failed) failed"
         if interrupted > 0 { text += ", \(interrupted) interrupted" }
         text += String(format: " in %.1f s", result.wallSeconds)
         if framesRendered > 0 {
@@ -180,7 +194,8 @@ struct Summary {
     var json: [String: Any] {
         var object: [String: Any] = ["event": "summary", "run": result.count(.built), "reused": result.count(.reused),
                                      "failed": failed, "interrupted": interrupted, "would_run": result.count(.wouldRun),
-                                     "wall_seconds": result.wallSeconds, "frames_rendered": framesRendered]
+                                     "wall_seconds": result.wallSeconds, "frames_rendered": framesRendered,
+                                     "fetched": result.count(.fetched), "bytes_down": traffic.bytesDown, "bytes_up": traffic.bytesUp]
         object["run_folder"] = runFolder
         object["run_unchanged"] = runUnchanged
         return object

@@ -23,6 +23,8 @@ final class JSONEventStream: BuildObserver {
             object = ["event": "built", "node": id.raw, "output": output.hex, "seconds": seconds]
         case .reused(let id, let output):
             object = ["event": "reused", "node": id.raw, "output": output.hex]
+        case .fetched(let id, let output, let bytes):
+            object = ["event": "fetched", "node": id.raw, "output": output.hex, "bytes": bytes]
         case .wouldRun(let id, let reasons):
             object = ["event": "would-run", "node": id.raw].merging(Self.reasons(reasons)) { a, _ in a }
         case .failed(let id, let message):

@@ -68,7 +68,7 @@ final class ProgressReporter: BuildObserver {
             running[id]?.detail = detail
         case .built(let id, _, let seconds):
             finish(id, line: Self.isWaitedFor(id) ? String(format: "built  %@ (%.1f s)", id.raw, seconds) : nil)
-        case .reused(let id, _):
+        case .reused(let id, _), .fetched(let id, _, _):
             finishedNodes += id.isFile ? 0 : 1
             framesReused += plan.frames[id] ?? 0
         case .wouldRun:

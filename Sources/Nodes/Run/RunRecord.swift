@@ -83,7 +83,7 @@ public struct RunRecord {
     private static func fill(_ folder: String, runID: String, project: Project, targets: [String], result: BuildResult, engine: Engine,
                              jobs: Int, started: Date) throws {
         var outputs: [Output] = []
-        for node in result.nodes where node.status == .built || node.status == .reused {
+        for node in result.nodes where node.status == .built || node.status == .reused || node.status == .fetched {
             guard let digest = node.output, let name = fileName(of: node.id) else { continue }
             // A copy, never a hard link (an edit of the published file would reach the object),
             // checked against the digest while copied; run.json's SHA-256 is of those same bytes.
