@@ -94,4 +94,23 @@ final class AudioLengthCLITests: XCTestCase {
         XCTAssertEqual(video, one + two, accuracy: 2.0 / 12, "album video: one frame per track, no silence at the join")
         XCTAssertEqual(audio, one + two, accuracy: 2.0 / 12, "album audio")
     }
+
+    /// An M4A (AAC) source, which libsndfile does not read, renders through FFmpeg's decoder: the
+    /// track lasts as long as the source (priming and padding trimmed) and carries its sound.
+    func testM4ATrackRenders() throws {
+        let p = try TestProject()
+        XCTAssertEqual(try shell("ffmpeg -v error -i audio/one.wav -c:a aac -b:a 128k audio/one.m4a", in: p.root).status, 0)
+        try p.write("Buildfile.yaml", buildfile("audio/one.m4a", "audio/two.wav"))
+        let build = try p.ntsbuild("track:one")
+        XCTAssertEqual(build.status, 0, build.stderr)
+        let (video, audio) = try durations(p.latest + "/one.mp4")
+        XCTAssertEqual(video, 3.0, accuracy: 1.0 / 12)
+        XCTAssertEqual(audio, 3.0, accuracy: 1.0 / 12)
+        XCTAssertEqual(try decodedSeconds(p.latest + "/one.mp4", rate: 22050), 3.0, accuracy: 0.05)
+        // A damaged M4A is a one-line error naming it.
+        try Data("....ftypM4A junk".utf8).write(to: URL(fileURLWithPath: p.root + "/audio/one.m4a"))
+        let bad = try p.ntsbuild("track:one")
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.lastErrorLine.contains("audio/one.m4a: cannot decode audio"), bad.stderr)
+    }
 }
