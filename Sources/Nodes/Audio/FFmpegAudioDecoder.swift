@@ -33,7 +33,7 @@ final class FFmpegAudioDecoder: AudioDecoder {
         self.path = path
         self.source = source
         stream = try FFmpegAudioStream(source: source, path: path)
-        // The first frame's format is the stream's (codec parameters may predate, e.g., SBR's doubled rate).
+        // The first frame's format is the stream's (see FFmpegAudioStream.convert).
         _ = try stream.next(into: &pending)
         sampleRate = stream.sampleRate
         channels = stream.channels

@@ -16,14 +16,14 @@ final class FFmpegAudioStream {
     private var io: UnsafeMutablePointer<AVIOContext>?
     private var codec: UnsafeMutablePointer<AVCodecContext>?
     private var resampler: OpaquePointer?
+    /// The sample format the resampler was set up for (every frame must have it).
+    private var resamplerInput: Int32 = -1
     private var packet = av_packet_alloc()
     private var frame = av_frame_alloc()
     // Set once the stream is open (vars only so that every property has a value before anything
     // can throw, and deinit frees what was made).
     private var streamIndex: Int32
     private var timeBase: AVRational
-    /// Whether packet timestamps count samples or finer, so the stream's end can cut a frame.
-    private var sampleExactTimestamps: Bool
     /// The latest end (pts + duration) of a packet read, in the stream's time base.
     private var packetEnd: Int64?
     private var drained = false
@@ -35,7 +35,6 @@ final class FFmpegAudioStream {
         channels = 0
         streamIndex = -1
         timeBase = AVRational(num: 0, den: 1)
-        sampleExactTimestamps = false
         guard packet != nil, frame != nil else { throw fail("out of memory") }
         // Custom I/O: FFmpeg reads the same descriptor (and file version) libsndfile was given.
         guard let buffer = av_malloc(FFmpegAudioStream.ioBufferSize) else { throw fail("out of memory") }
@@ -76,7 +75,11 @@ final class FFmpegAudioStream {
         sampleRate = Int(codec.pointee.sample_rate)
         channels = Int(codec.pointee.ch_layout.nb_channels)
         guard sampleRate > 0, channels > 0 else { throw fail("no audio stream (sample rate \(sampleRate), \(channels) channels)") }
-        sampleExactTimestamps = timeBase.num > 0 && Int64(timeBase.num) * Int64(sampleRate) <= Int64(timeBase.den)
+    }
+
+    /// Whether packet timestamps count samples or finer, so the stream's end can cut a frame.
+    private var sampleExactTimestamps: Bool {
+        timeBase.num > 0 && Int64(timeBase.num) * Int64(sampleRate) <= Int64(timeBase.den)
     }
 
     deinit {
@@ -121,8 +124,16 @@ final class FFmpegAudioStream {
 
     /// The frame's samples up to the stream's end, interleaved; false when none remain.
     private func convert(_ frame: UnsafeMutablePointer<AVFrame>, into samples: inout [Float]) throws -> Bool {
-        guard Int(frame.pointee.sample_rate) == sampleRate, Int(frame.pointee.ch_layout.nb_channels) == channels else {
-            throw fail("the audio format changes mid-stream (\(frame.pointee.sample_rate) Hz, \(frame.pointee.ch_layout.nb_channels) channels)")
+        if resampler == nil {
+            // The first frame decides (codec parameters may predate, e.g., HE-AAC's doubled rate).
+            sampleRate = Int(frame.pointee.sample_rate)
+            channels = Int(frame.pointee.ch_layout.nb_channels)
+            resamplerInput = frame.pointee.format
+            guard sampleRate > 0, channels > 0 else { throw fail("no audio stream (sample rate \(sampleRate), \(channels) channels)") }
+        }
+        guard Int(frame.pointee.sample_rate) == sampleRate, Int(frame.pointee.ch_layout.nb_channels) == channels,
+              frame.pointee.format == resamplerInput else {
+            throw fail("the audio format changes mid-stream (to \(frame.pointee.sample_rate) Hz, \(frame.pointee.ch_layout.nb_channels) channels)")
         }
         var count = Int(frame.pointee.nb_samples)
         if sampleExactTimestamps, let end = packetEnd, frame.pointee.pts != cffmpeg_nopts_value() {
