@@ -95,18 +95,23 @@ final class AudioLengthCLITests: XCTestCase {
         XCTAssertEqual(audio, one + two, accuracy: 2.0 / 12, "album audio")
     }
 
-    /// An M4A (AAC) source, which libsndfile does not read, renders through FFmpeg's decoder: the
-    /// track lasts as long as the source (priming and padding trimmed) and carries its sound.
-    func testM4ATrackRenders() throws {
+    /// M4A (AAC) sources, which libsndfile does not read, render through FFmpeg's decoder: the
+    /// tracks last as long as the sources (priming and padding trimmed; track two from its trim
+    /// at 0.5 s, a seek into the AAC stream) and so does the album cut.
+    func testM4ATracksAndAlbumRender() throws {
         let p = try TestProject()
-        XCTAssertEqual(try shell("ffmpeg -v error -i audio/one.wav -c:a aac -b:a 128k audio/one.m4a", in: p.root).status, 0)
-        try p.write("Buildfile.yaml", buildfile("audio/one.m4a", "audio/two.wav"))
-        let build = try p.ntsbuild("track:one")
+        for name in ["one", "two"] {
+            XCTAssertEqual(try shell("ffmpeg -v error -i audio/\(name).wav -c:a aac -b:a 128k audio/\(name).m4a", in: p.root).status, 0)
+        }
+        try p.write("Buildfile.yaml", buildfile("audio/one.m4a", "audio/two.m4a"))
+        let build = try p.ntsbuild()
         XCTAssertEqual(build.status, 0, build.stderr)
-        let (video, audio) = try durations(p.latest + "/one.mp4")
-        XCTAssertEqual(video, 3.0, accuracy: 1.0 / 12)
-        XCTAssertEqual(audio, 3.0, accuracy: 1.0 / 12)
-        XCTAssertEqual(try decodedSeconds(p.latest + "/one.mp4", rate: 22050), 3.0, accuracy: 0.05)
+        for (name, seconds) in [("one", 3.0), ("two", 2.0), ("album", 5.0)] {
+            let (video, audio) = try durations(p.latest + "/\(name).mp4")
+            XCTAssertEqual(video, seconds, accuracy: 1.0 / 12, name)
+            XCTAssertEqual(audio, seconds, accuracy: 1.0 / 12, name)
+            XCTAssertEqual(try decodedSeconds(p.latest + "/\(name).mp4", rate: 22050), seconds, accuracy: 0.05, name)
+        }
         // A damaged M4A is a one-line error naming it.
         try Data("....ftypM4A junk".utf8).write(to: URL(fileURLWithPath: p.root + "/audio/one.m4a"))
         let bad = try p.ntsbuild("track:one")
