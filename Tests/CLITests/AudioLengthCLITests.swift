@@ -117,5 +117,6 @@ final class AudioLengthCLITests: XCTestCase {
         let bad = try p.ntsbuild("track:one")
         XCTAssertEqual(bad.status, 1)
         XCTAssertTrue(bad.lastErrorLine.contains("audio/one.m4a: cannot decode audio"), bad.stderr)
+        XCTAssertEqual(bad.stderr.split(separator: "\n").count, 1, "FFmpeg's own message is in the error, not a line of its own: \(bad.stderr)")
     }
 }

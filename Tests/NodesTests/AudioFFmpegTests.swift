@@ -112,6 +112,16 @@ final class AudioFFmpegTests: XCTestCase {
                 XCTAssertFalse(error.description.contains("\n"), error.description)
             }
         }
+        // A container FFmpeg recognises says what is wrong with it, in FFmpeg's words; bytes it
+        // does not recognise keep libsndfile's reason, whatever the file is called.
+        let head = try audio.raw("cut.m4a", good.prefix(600))
+        XCTAssertThrowsError(try AudioFile(path: head)) { error in
+            XCTAssertEqual("\(error)", "\(head): cannot decode audio: opening the mov container failed (moov atom not found)")
+        }
+        let text = try audio.raw("notes.m4a", Data("this is not audio\n".utf8))
+        XCTAssertThrowsError(try AudioFile(path: text)) { error in
+            XCTAssertFalse("\(error)".contains("mov"), "\(error)")
+        }
         // Flipped bytes all through the packets: whatever the decoder makes of them stays finite.
         var flipped = good
         for i in stride(from: 2000, to: flipped.count, by: 97) { flipped[i] ^= 0x5a }

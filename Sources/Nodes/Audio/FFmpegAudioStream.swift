@@ -46,13 +46,26 @@ final class FFmpegAudioStream {
         }
         context.pointee.pb = io
         context.pointee.flags |= AVFMT_FLAG_CUSTOM_IO
+        format = context
+        // FFmpeg's messages become part of the error instead of lines of their own on stderr.
+        cffmpeg_capture_logs(1)
+        defer { cffmpeg_capture_logs(0) }
+        // Probe first: bytes no allowed demuxer claims are not FFmpeg's to explain (the caller
+        // gives libsndfile's reason); a claimed container that then fails is a damaged file.
+        // By content only: with the file name, any text file called .m4a would be "an MP4".
+        var detected: UnsafePointer<AVInputFormat>?
+        guard av_probe_input_buffer2(io, &detected, nil, nil, 0, 0) >= 0, let detected,
+              !Set(String(cString: detected.pointee.name).split(separator: ",")).isDisjoint(with: FFmpegAudioStream.containers.split(separator: ",")) else {
+            throw FFmpegAudioDecoder.NotRecognised.container
+        }
         var options = makeDictionary(["format_whitelist": FFmpegAudioStream.containers])
         defer { av_dict_free(&options) }
-        format = context
         // avformat_open_input frees the context on failure.
-        guard avformat_open_input(&format, path, nil, &options) >= 0, let format else {
+        let opened = avformat_open_input(&format, path, detected, &options)
+        guard opened >= 0, let format else {
             format = nil
-            throw FFmpegAudioDecoder.NotRecognised.container
+            try ok(min(opened, -1), "opening the \(String(cString: detected.pointee.name).split(separator: ",")[0]) container")
+            return
         }
         try ok(avformat_find_stream_info(format, nil), "reading stream info")
         let index = av_find_best_stream(format, AVMEDIA_TYPE_AUDIO, -1, -1, nil, 0)
@@ -95,6 +108,8 @@ final class FFmpegAudioStream {
     /// Replaces `samples` with the next decoded frame's interleaved floats (never empty); false at the end.
     func next(into samples: inout [Float]) throws -> Bool {
         guard let codec, let frame, let packet, let format else { return false }
+        cffmpeg_capture_logs(1)
+        defer { cffmpeg_capture_logs(0) }
         while true {
             let received = avcodec_receive_frame(codec, frame)
             if received >= 0 {
@@ -164,8 +179,12 @@ final class FFmpegAudioStream {
 
     private func fail(_ reason: String) -> AudioError { .unreadable(file: path, reason: reason) }
 
+    /// A negative code as a one-line error, with FFmpeg's own last message when it logged one
+    /// (`moov atom not found` says more than `Invalid data found when processing input`).
     private func ok(_ code: Int32, _ what: String) throws {
-        if code < 0 { throw fail("\(what) failed (\(ffmpegErrorString(code)))") }
+        guard code < 0 else { return }
+        let said = String(cString: cffmpeg_captured_log())
+        throw fail("\(what) failed (\(said.isEmpty ? ffmpegErrorString(code) : said))")
     }
 
     // MARK: custom I/O over BufferedAudioSource
