@@ -78,6 +78,19 @@ final class AudioFFmpegTests: XCTestCase {
         XCTAssertEqual(try readAll(file).count, 240_000 * 2)
     }
 
+    /// Matroska counts milliseconds, so frames are not cut there: the demuxer's own discard
+    /// padding gives the length. WMA is FFmpeg's wmav2 decoder's length (about 1 000 frames short
+    /// of the source: its encoder delay is not signalled).
+    func testOpusInWebMAndWMA() throws {
+        let audio = try TestAudio()
+        let webm = try AudioFile(path: try encode("a.webm", ["-c:a", "libopus"], in: audio))
+        XCTAssertEqual(webm.frameCount, 240_000)
+        let wma = try AudioFile(path: try encode("a.wma", ["-c:a", "wmav2"], in: audio))
+        XCTAssertEqual(wma.sampleRate, 44100)
+        XCTAssertEqual(Double(wma.frameCount), Double(Self.sourceFrames), accuracy: 2048)
+        XCTAssertEqual(try readAll(wma).count, wma.frameCount * 2)
+    }
+
     func testFeaturesFromM4AFollowTheFLACs() throws {
         let audio = try TestAudio()
         let m4a = try extract(try encode("a.m4a", ["-c:a", "aac", "-b:a", "128k"], in: audio))
