@@ -1,5 +1,7 @@
 #include "CFFmpeg.h"
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 
 int cffmpeg_averror(int posix_errno) { return AVERROR(posix_errno); }
 int cffmpeg_averror_eof(void) { return AVERROR_EOF; }
@@ -12,6 +14,30 @@ const char *cffmpeg_err2str(int errnum, char *buffer, size_t size) {
 }
 
 void cffmpeg_quiet_logs(void) { av_log_set_level(AV_LOG_ERROR); }
+
+// FFmpeg has one process-wide log callback; the capture flag and message are per thread, so a
+// thread decoding a user's audio keeps its messages while the others print as before.
+static _Thread_local int capturing;
+static _Thread_local char captured[256];
+
+static void capture_or_print(void *context, int level, const char *format, va_list arguments) {
+    if (!capturing) {
+        av_log_default_callback(context, level, format, arguments);
+        return;
+    }
+    if (level > AV_LOG_ERROR) return;
+    vsnprintf(captured, sizeof captured, format, arguments);
+    size_t n = strlen(captured);
+    while (n > 0 && (captured[n - 1] == '\n' || captured[n - 1] == '\r' || captured[n - 1] == ' ')) captured[--n] = 0;
+}
+
+void cffmpeg_capture_logs(int on) {
+    av_log_set_callback(capture_or_print);  // idempotent
+    capturing = on;
+    if (on) captured[0] = 0;
+}
+
+const char *cffmpeg_captured_log(void) { return captured; }
 
 void cffmpeg_rgb24_to_bgrx(const uint8_t *src, int width, int height, uint8_t *dst, int dst_stride, uint8_t fourth) {
     for (int y = 0; y < height; y++) {

@@ -1,7 +1,8 @@
 import Foundation
 import Nodes
 
-/// The audio opening path on arbitrary bytes (WAV, FLAC, Ogg, MP3 headers mutated): open, take
+/// The audio opening path on arbitrary bytes (WAV, FLAC, Ogg, MP3, and M4A/MP4 for the FFmpeg
+/// fallback, mutated): open, take
 /// the span the graph would, seek into it and read a few blocks, as the recipes do.
 enum AudioFuzz {
     static func run(_ input: Data) {

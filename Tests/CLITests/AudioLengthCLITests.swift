@@ -94,4 +94,29 @@ final class AudioLengthCLITests: XCTestCase {
         XCTAssertEqual(video, one + two, accuracy: 2.0 / 12, "album video: one frame per track, no silence at the join")
         XCTAssertEqual(audio, one + two, accuracy: 2.0 / 12, "album audio")
     }
+
+    /// M4A (AAC) sources, which libsndfile does not read, render through FFmpeg's decoder: the
+    /// tracks last as long as the sources (priming and padding trimmed; track two from its trim
+    /// at 0.5 s, a seek into the AAC stream) and so does the album cut.
+    func testM4ATracksAndAlbumRender() throws {
+        let p = try TestProject()
+        for name in ["one", "two"] {
+            XCTAssertEqual(try shell("ffmpeg -v error -i audio/\(name).wav -c:a aac -b:a 128k audio/\(name).m4a", in: p.root).status, 0)
+        }
+        try p.write("Buildfile.yaml", buildfile("audio/one.m4a", "audio/two.m4a"))
+        let build = try p.ntsbuild()
+        XCTAssertEqual(build.status, 0, build.stderr)
+        for (name, seconds) in [("one", 3.0), ("two", 2.0), ("album", 5.0)] {
+            let (video, audio) = try durations(p.latest + "/\(name).mp4")
+            XCTAssertEqual(video, seconds, accuracy: 1.0 / 12, name)
+            XCTAssertEqual(audio, seconds, accuracy: 1.0 / 12, name)
+            XCTAssertEqual(try decodedSeconds(p.latest + "/\(name).mp4", rate: 22050), seconds, accuracy: 0.05, name)
+        }
+        // A damaged M4A is a one-line error naming it.
+        try Data("....ftypM4A junk".utf8).write(to: URL(fileURLWithPath: p.root + "/audio/one.m4a"))
+        let bad = try p.ntsbuild("track:one")
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.lastErrorLine.contains("audio/one.m4a: cannot decode audio"), bad.stderr)
+        XCTAssertEqual(bad.stderr.split(separator: "\n").count, 1, "FFmpeg's own message is in the error, not a line of its own: \(bad.stderr)")
+    }
 }

@@ -28,7 +28,7 @@ final class FuzzReplayTests: XCTestCase {
     }
 
     func testSafetensorsCorpus() throws {
-        try replay(.safetensors, mutations: 3000, tokens: ["9223372036854775807", "-1", "1099511627776", "\"F32\"", "[", "]", ",", "\"data_offsets\"", "\"shape\"", "1e30", "null"])
+        try replay(.safetensors, mutations: 3000, tokens: ["9223372036854775807", "-1", "1099511627776", "\"F32\"", "\"F16\"", "\"BF16\"", "[", "]", ",", "\"data_offsets\"", "\"shape\"", "1e30", "null"])
     }
 
     func testImageCorpus() throws {

@@ -100,12 +100,51 @@ final class OutputsTests: XCTestCase {
         XCTAssertEqual(ImageSize.of(webp)?.height, 18)
     }
 
-    func testFeaturePlotIsSelfContainedSVG() {
-        let svg = FeaturePlot.svg([.init(name: "rms_norm", values: (0..<900).map { Float($0 % 30) / 30 }, colour: "#fff")], fps: 30, title: "a <b>")
-        XCTAssertTrue(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+    func testFeatureLanesAreSelfContainedSVG() {
+        let curves = [FeaturePlot.Curve(name: "rms_norm", label: "loudness", values: (0..<900).map { Float($0 % 30) / 30 }, colour: "#f5b942"),
+                      FeaturePlot.Curve(name: "onset_norm", label: "onsets", values: (0..<900).map { $0 % 15 == 0 ? 1 : 0 }, colour: "#ff5f7e")]
+        let svg = FeaturePlot.svg(curves, beats: [0, 15, 30], tempo: 120, frames: 900, fps: 30, video: "video-a", title: "a <b>")
+        XCTAssertTrue(svg.hasPrefix("<svg class=\"lanes\" xmlns=\"http://www.w3.org/2000/svg\""))
         XCTAssertTrue(svg.contains("a &lt;b&gt;"))
         XCTAssertTrue(svg.contains("0:30"), "time ticks")
-        XCTAssertFalse(svg.contains("http://") && svg.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http"))
+        XCTAssertTrue(svg.contains(">loudness<") && svg.contains(">onsets<") && svg.contains(">beats · 120 bpm<"), "a label per lane")
+        XCTAssertEqual(svg.components(separatedBy: "<polygon").count - 1, 2, "one lane per curve")
+        XCTAssertEqual(svg.components(separatedBy: "v12").count - 1, 3, "a tick per beat")
+        XCTAssertTrue(svg.contains("data-follows=\"video-a\" data-left=\"110\" data-width=\"840\" data-seconds=\"30.000\""))
+        XCTAssertTrue(svg.contains("class=\"playhead\" x1=\"110\""), "the playhead starts at the left edge")
+        XCTAssertFalse(svg.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http"))
+        XCTAssertEqual(FeaturePlot.svg(curves, beats: nil, tempo: nil, frames: 0, fps: 30, video: nil, title: "x"), "", "no frames, no plot")
+    }
+
+    func testContactSheetCellsAreWhereComposePutThem() throws {
+        let images = (0..<12).map { MediaFixtures.frame($0, width: 48, height: 32) }
+        let sheet = try ContactSheet.compose(images, columns: 4, thumbWidth: 48, gap: 6)
+        let cells = ContactSheet.cells(count: 12, columns: 4, gap: 6, width: sheet.width, height: sheet.height)
+        XCTAssertEqual(cells.count, 12)
+        XCTAssertEqual(cells[0].x, 6)
+        XCTAssertEqual(cells[5].x, 6 + 48 + 6)
+        XCTAssertEqual(cells[5].y, 6 + 32 + 6)
+        XCTAssertEqual(cells[11].width, 48)
+        XCTAssertEqual(cells[11].height, 32)
+        XCTAssertEqual(ContactSheet.evenlySpaced(frames: 24, cells: 12), [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23])
+    }
+
+    func testGallerySettingsNameTheLook() {
+        var config = TrackConfig()
+        config.look.palette = "ember"
+        config.generator.style = "bark"
+        config.postfx.grain = 0.2
+        config.postfx.trails = true
+        let entries = GallerySettings.entries(config, presets: GallerySettings.presets(from: [
+            "look.palette": SourceLocation(file: "presets/nocturne.yaml", line: 2), "encoder.crf": SourceLocation(file: "Buildfile.yaml")]))
+        let byKey = Dictionary(entries.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        XCTAssertEqual(byKey["preset"]?.value, "nocturne")
+        XCTAssertEqual(byKey["style"]?.value, "bark")
+        XCTAssertEqual(byKey["palette"]?.value, "ember, motion 1")
+        XCTAssertEqual(byKey["palette"]?.swatches.first, "#0d0405")
+        XCTAssertEqual(byKey["post-effects"]?.value, "tone filmlog, vignette 0.3, grain 0.2, trails")
+        XCTAssertTrue(GallerySettings.html(entries).contains("background:#fde68a"))
+        XCTAssertEqual(Gallery.clock(83.46), "1:23.4")
     }
 
     func testVerifierReadsOlderRecordsOverTodaysDefaults() throws {

@@ -28,6 +28,11 @@ int64_t cffmpeg_nopts_value(void);
 const char *cffmpeg_err2str(int errnum, char *buffer, size_t size);
 /// Silences FFmpeg's own logging except errors, once per process.
 void cffmpeg_quiet_logs(void);
+/// While on (per thread), FFmpeg's messages are kept instead of printed: the last error-level one
+/// stays readable through cffmpeg_captured_log, to become part of a one-line error. Turning it on
+/// clears the last message. Other threads log as before.
+void cffmpeg_capture_logs(int on);
+const char *cffmpeg_captured_log(void);
 /// libx264's `asm` option for its own detected CPU capabilities minus AVX-512 (whose mb-tree
 /// code reads memory it never wrote), as a decimal mask into `buffer`; 0 when there is nothing
 /// to take out (no AVX-512) or libx264 does not say, 1 when `buffer` holds the value.

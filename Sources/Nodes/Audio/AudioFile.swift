@@ -1,16 +1,16 @@
-import CSndfile
 import Foundation
 
-/// A sound file opened for streaming through libsndfile (WAV, FLAC, OGG/Vorbis, Opus, MP3, ...).
-/// Reads interleaved float32 blocks; never loads the whole file unless asked to.
+/// A sound file opened for streaming: through libsndfile (WAV, FLAC, Ogg Vorbis/Opus, MP3, ...)
+/// when it reads the file, else through FFmpeg (M4A/AAC, Opus in MP4/WebM, WMA, ...; see
+/// `FFmpegAudioDecoder`). Reads interleaved float32 blocks; never loads the whole file unless asked to.
 public final class AudioFile {
     public let path: String
     public let sampleRate: Int
     public let channels: Int
     /// Length in sample frames (one frame = one sample per channel).
     public let frameCount: Int
-    private var handle: OpaquePointer?
-    /// The file's bytes for libsndfile; kept alive as long as `handle`.
+    private var decoder: AudioDecoder
+    /// The file's bytes for the decoder; kept alive as long as it.
     private let source: BufferedAudioSource
     /// Scratch for `readMono`'s interleaved frames.
     private var interleaved: [Float] = []
@@ -19,74 +19,55 @@ public final class AudioFile {
         self.path = path
         guard FileManager.default.fileExists(atPath: path) else { throw AudioError.missing(file: path) }
         source = try BufferedAudioSource(path: path)
-        var (h, info) = try AudioFile.open(source, path: path)
-        sampleRate = Int(info.samplerate)
-        channels = Int(info.channels)
+        decoder = try AudioFile.open(source, path: path)
+        sampleRate = decoder.sampleRate
+        channels = decoder.channels
         // The header's frame count is a claim (2^63 - 1 for a FLAC written to a pipe, an estimate
         // for MP3); the decoder's output is the truth, so every user sees that length. Counting
         // decodes the file once, then it is opened afresh so reads start exactly as they would.
         if let known = DecodedLengths.shared.frames(of: source.identity) {
             frameCount = known
         } else {
-            do {
-                frameCount = try AudioFile.countFrames(h, channels: channels, path: path)
-            } catch {
-                sf_close(h)
-                throw error
-            }
+            frameCount = try AudioFile.countFrames(decoder, channels: channels)
             DecodedLengths.shared.remember(frameCount, of: source.identity)
-            sf_close(h)
             source.rewind()
-            (h, _) = try AudioFile.open(source, path: path)
+            decoder = try type(of: decoder).init(source: source, path: path)
         }
-        handle = h
     }
 
-    /// Opens `source` through libsndfile, floats normalised to [-1, 1] for integer formats.
-    private static func open(_ source: BufferedAudioSource, path: String) throws -> (OpaquePointer, SF_INFO) {
-        var info = SF_INFO()
-        guard let h = source.openSoundFile(info: &info) else {
-            let reason = String(cString: sf_strerror(nil))
-            throw AudioError.unreadable(file: path, reason: reason)
+    /// libsndfile first; FFmpeg for what it refuses. When neither knows the file, libsndfile's
+    /// reason is the one given (FFmpeg's would only say that no allowed container matched).
+    private static func open(_ source: BufferedAudioSource, path: String) throws -> AudioDecoder {
+        do {
+            return try SndfileDecoder(source: source, path: path)
+        } catch let refused {
+            source.rewind()
+            do {
+                return try FFmpegAudioDecoder(source: source, path: path)
+            } catch FFmpegAudioDecoder.NotRecognised.container {
+                throw refused
+            }
         }
-        guard info.samplerate > 0, info.channels > 0 else {
-            sf_close(h)
-            throw AudioError.unreadable(file: path, reason: "no audio stream (sample rate \(info.samplerate), \(info.channels) channels)")
-        }
-        // Float formats pass through unscaled (and may hold NaN, Inf or huge values, which
-        // readInterleaved and the extractor deal with).
-        sf_command(h, Int32(SFC_SET_NORM_FLOAT), nil, Int32(SF_TRUE))
-        return (h, info)
     }
 
     /// Decodes the whole stream through one scratch buffer of at most 1 MiB (whatever the header
     /// claims) and returns the frames the decoder delivered.
-    private static func countFrames(_ handle: OpaquePointer, channels: Int, path: String) throws -> Int {
+    private static func countFrames(_ decoder: AudioDecoder, channels: Int) throws -> Int {
         let block = max(1, scratchFloats / channels)
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: block * channels)
         defer { scratch.deallocate() }
         var total = 0
         while true {
-            let got = sf_readf_float(handle, scratch, sf_count_t(block))
-            if got < 0 || (got == 0 && sf_error(handle) != 0) {
-                throw AudioError.unreadable(file: path, reason: String(cString: sf_strerror(handle)))
-            }
+            let got = try decoder.read(block, into: scratch)
             if got == 0 { return total }
-            total += Int(got)
+            total += got
         }
     }
-
-    deinit { if let h = handle { sf_close(h) } }
 
     public var duration: Double { Double(frameCount) / Double(sampleRate) }
 
     /// Moves the read position to sample frame `frame`.
-    public func seek(toFrame frame: Int) throws {
-        guard sf_seek(handle, sf_count_t(frame), SEEK_SET) >= 0 else {
-            // libsndfile seeks by decoding for compressed formats, so a failed seek usually means damaged data.
-            throw AudioError.unreadable(file: path, reason: "cannot seek to frame \(frame) (\(String(cString: sf_strerror(handle))))")
-        }
-    }
+    public func seek(toFrame frame: Int) throws { try decoder.seek(toFrame: frame) }
 
     /// Reads up to `frames` sample frames, interleaved; fewer at the end of the file, empty when done.
     /// Non-finite samples (NaN/Inf in float files) are replaced by silence so they never reach the math.
@@ -140,14 +121,9 @@ public final class AudioFile {
         }
     }
 
-    /// Interleaved frames straight from libsndfile (not yet sanitised); returns the frames read.
+    /// Interleaved frames straight from the decoder (not yet sanitised); returns the frames read.
     private func readFrames(_ frames: Int, into buffer: UnsafeMutablePointer<Float>) throws -> Int {
-        let got = sf_readf_float(handle, buffer, sf_count_t(frames))
-        if got < 0 { throw AudioError.unreadable(file: path, reason: String(cString: sf_strerror(handle))) }
-        if sf_error(handle) != 0 && got == 0 {
-            throw AudioError.unreadable(file: path, reason: String(cString: sf_strerror(handle)))
-        }
-        return Int(got)
+        try decoder.read(frames, into: buffer)
     }
 }
 

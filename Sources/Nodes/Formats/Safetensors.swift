@@ -21,7 +21,9 @@ public struct Tensor: Equatable, Sendable {
 /// The safetensors format (https://github.com/huggingface/safetensors): an 8-byte little-endian
 /// header length, a JSON header (dtype, shape, byte offsets per tensor, optional `__metadata__`
 /// of string → string), then the raw little-endian data. Readable by numpy/torch users.
-/// Written by hand because no Swift package for it is available here; only F32 is supported.
+/// Written by hand because no Swift package for it is available here. F32 tensors are read as
+/// they are; F16 and BF16 ones (what PyTorch exports in half precision) are widened to Float on
+/// load, exactly (`TensorDType`); files are always written as F32.
 public struct Safetensors: Sendable {
     public var tensors: [String: Tensor]
     public var metadata: [String: String]
@@ -86,7 +88,7 @@ public struct Safetensors: Sendable {
         let dataBytes = data.count - headerEnd
         var result = Safetensors()
         if let meta = header["__metadata__"] as? [String: String] { result.metadata = meta }
-        var claimed: [(range: Range<Int>, key: String, shape: [Int])] = []
+        var claimed: [(range: Range<Int>, key: String, shape: [Int], type: TensorDType)] = []
         for (key, value) in header where key != "__metadata__" {
             let name = printable(key)
             guard let entry = value as? [String: Any],
@@ -95,26 +97,29 @@ public struct Safetensors: Sendable {
                   let offsets = entry["data_offsets"] as? [Int], offsets.count == 2 else {
                 throw SafetensorsError.malformed(file: file, reason: "tensor '\(name)' has a malformed entry")
             }
-            guard dtype == "F32" else { throw SafetensorsError.malformed(file: file, reason: "tensor '\(name)' has dtype \(printable(dtype)); only F32 is supported") }
-            guard let bytes = byteCount(shape: shape, limit: dataBytes) else {
+            guard let type = TensorDType(rawValue: dtype) else {
+                throw SafetensorsError.malformed(file: file, reason: "tensor '\(name)' has dtype \(printable(dtype)); only F32, F16 and BF16 are supported")
+            }
+            // Not bounded by the file here, so that a short file says it is truncated; the offsets are.
+            guard let bytes = byteCount(shape: shape, elementSize: type.size, limit: .max) else {
                 throw SafetensorsError.malformed(file: file, reason: "tensor '\(name)' has shape \(shape), which is negative or larger than the file")
             }
-            guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= dataBytes, offsets[1] - offsets[0] == bytes else {
+            guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] - offsets[0] == bytes else {
                 throw SafetensorsError.malformed(file: file, reason: "tensor '\(name)' data offsets do not match its shape")
             }
-            claimed.append((offsets[0]..<offsets[1], key, shape))
+            guard offsets[1] <= dataBytes else {
+                throw SafetensorsError.malformed(file: file, reason: "tensor '\(name)' (\(type.rawValue)) data offsets \(offsets[0])..<\(offsets[1]) run past the file's \(dataBytes) data bytes: truncated")
+            }
+            claimed.append((offsets[0]..<offsets[1], key, shape, type))
         }
         // Tensors sharing bytes would let a small file claim any amount of memory.
         claimed.sort { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }
         for (a, b) in zip(claimed, claimed.dropFirst()) where b.range.lowerBound < a.range.upperBound {
             throw SafetensorsError.malformed(file: file, reason: "tensors '\(printable(a.key))' and '\(printable(b.key))' overlap")
         }
-        for (range, key, shape) in claimed {
-            var values = [Float](repeating: 0, count: range.count / 4)
-            values.withUnsafeMutableBytes { dst in
-                data.copyBytes(to: dst.bindMemory(to: UInt8.self), from: (base + headerEnd + range.lowerBound)..<(base + headerEnd + range.upperBound))
-            }
-            result.tensors[key] = Tensor(shape: shape, data: values.map { Float(bitPattern: $0.bitPattern.littleEndian) })
+        for (range, key, shape, type) in claimed {
+            let bytes = data[(base + headerEnd + range.lowerBound)..<(base + headerEnd + range.upperBound)]
+            result.tensors[key] = Tensor(shape: shape, data: type.floats(bytes))
         }
         return result
     }
@@ -122,10 +127,10 @@ public struct Safetensors: Sendable {
     /// A name from the file as it may appear in a one-line message.
     static func printable(_ text: String) -> String { OneLine.escaped(text, limit: 80) }
 
-    /// The bytes of an F32 tensor of `shape`, or nil when an entry is negative or the size
-    /// exceeds `limit` (checked after every factor, so no product can overflow).
-    static func byteCount(shape: [Int], limit: Int) -> Int? {
-        var bytes = 4
+    /// The bytes of a tensor of `shape` with `elementSize`-byte values, or nil when an entry is
+    /// negative or the size exceeds `limit` (checked after every factor, so no product can overflow).
+    static func byteCount(shape: [Int], elementSize: Int = 4, limit: Int) -> Int? {
+        var bytes = elementSize
         for extent in shape {
             guard extent >= 0 else { return nil }
             let (product, overflow) = bytes.multipliedReportingOverflow(by: extent)

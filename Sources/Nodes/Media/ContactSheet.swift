@@ -30,4 +30,20 @@ public enum ContactSheet {
         }
         return sheet
     }
+
+    /// `cells` frames evenly spaced through `frames`: the middle of each of `cells` equal stretches.
+    static func evenlySpaced(frames: Int, cells: Int) -> [Int] {
+        guard frames > 0 else { return [] }
+        return (0..<cells).map { min(frames - 1, (2 * $0 + 1) * frames / (2 * cells)) }
+    }
+
+    /// Where `compose` put each of `count` thumbnails, found back from the finished sheet's size
+    /// (`width` × `height`) and the same `columns` and `gap`: pixel boxes, row by row.
+    static func cells(count: Int, columns: Int, gap: Int, width: Int, height: Int) -> [(x: Int, y: Int, width: Int, height: Int)] {
+        guard count > 0, columns > 0 else { return [] }
+        let rows = (count + columns - 1) / columns
+        let thumbWidth = (width - (columns + 1) * gap) / columns, thumbHeight = (height - (rows + 1) * gap) / rows
+        guard thumbWidth > 0, thumbHeight > 0 else { return [] }
+        return (0..<count).map { (gap + ($0 % columns) * (thumbWidth + gap), gap + ($0 / columns) * (thumbHeight + gap), thumbWidth, thumbHeight) }
+    }
 }

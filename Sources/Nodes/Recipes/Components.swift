@@ -5,7 +5,7 @@ import Graph
 /// them, so a bump re-runs exactly the kinds of node that run the component. The versions of the
 /// big components live beside their code (`CPPN.version`, `PostFX.version` …); the others here.
 extension CodeVersion {
-    /// Reading audio files (libsndfile) and the decoded-length rules (`AudioFile`, `AudioSpan`).
+    /// Reading audio files (libsndfile, else FFmpeg) and the decoded-length rules (`AudioFile`, `AudioSpan`).
     static let audioDecoder = CodeVersion("audio-decoder", 1)
     /// The feature extractor (`FeatureExtractor`).
     static let featureExtractor = CodeVersion("feature-extractor", FeatureExtractor.version)

@@ -72,11 +72,7 @@ public struct PreviewRecipe: Recipe {
     }
 
     /// Evenly spaced frames: the middle of each of columns × rows equal stretches of the track.
-    var sheetFrames: [Int] {
-        let cells = params.layout.columns * params.layout.rows
-        guard frames > 0 else { return [] }
-        return (0..<cells).map { min(frames - 1, (2 * $0 + 1) * frames / (2 * cells)) }
-    }
+    var sheetFrames: [Int] { ContactSheet.evenlySpaced(frames: frames, cells: params.layout.columns * params.layout.rows) }
 
     public func make(_ context: BuildContext) throws -> String {
         guard frames > 0 else { throw GraphError.nodeFailed(id, message: "the track has no frames") }

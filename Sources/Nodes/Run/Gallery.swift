@@ -1,9 +1,11 @@
 import Foundation
-import Graph
 
-/// `index.html` of a run folder: per track the video (its poster as the still), the animated
-/// preview, the contact sheet and the main feature curves; then the album cut and a table of
-/// the nodes. Relative links and inline CSS/SVG only, so it works opened from disk, offline.
+/// `index.html` of a run folder. At the top the album cut with its poster and a chapter list that
+/// seeks it; then per track the video, its resolved look (presets, generator, style, palette,
+/// post-effects), the feature lanes under the video with a playhead that follows it, the
+/// animated preview, poster and a contact sheet whose cells carry their times and seek the
+/// video; last the nodes of the build (collapsed) and a link to the previous run. Relative links
+/// and inline CSS/SVG/JS only, so it works opened from disk, offline.
 struct Gallery {
     struct Track {
         var id: String
@@ -15,8 +17,18 @@ struct Gallery {
         var sheet: String?
         var anim: String?
         var curves: [FeaturePlot.Curve]
+        /// Frames that start a beat, when the features hold beats; the tempo estimate.
+        var beats: [Int]?
+        var tempo: Float?
+        /// The track's length in video frames (the features' rows), 0 when unknown.
+        var frames: Int
+        /// The contact sheet's cells, in seconds from the start of the track.
+        var sheetTimes: [Double] = []
+        var settings: [GallerySettings.Entry] = []
         /// Pixel sizes of the files above, by file name, for width/height attributes.
         var sizes: [String: (width: Int, height: Int)] = [:]
+
+        var videoID: String { "video-" + id }
 
         func size(_ file: String) -> String {
             guard let s = sizes[file] else { return "" }
@@ -33,96 +45,102 @@ struct Gallery {
     var artist: String?
     var runID: String
     var album: String?
+    var albumPoster: String?
+    var chapters: [Chapter] = []
     var tracks: [Track]
     var nodes: [Node]
     var wallSeconds: Double
-
-    static let curveColours = ["rms_norm": "#f5b942", "onset_norm": "#ff5f7e", "centroid_norm": "#4fc3f7"]
+    /// The run before this one, as a path relative to this run's folder.
+    var previousRun: (link: String, name: String)?
 
     func html() -> String {
         let e = HTML.escape
+        let built = nodes.filter { $0.status == "built" }.count, reused = nodes.filter { $0.status == "reused" }.count
         var h = """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><title>\(e(title)) — \(e(runID))</title>
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <style>
-        body{margin:0;padding:24px;background:#0d0e12;color:#e6e6e6;font:14px/1.4 sans-serif}
-        h1{margin:0 0 4px;font-size:24px}h2{margin:0 0 8px;font-size:18px}.meta{color:#8a8f9c;margin-bottom:24px}
-        section{background:#17191f;border-radius:8px;padding:16px;margin-bottom:24px;max-width:1000px}
-        video,img.poster{display:block;width:100%;max-width:960px;height:auto;background:#000;border-radius:4px}
-        .row{display:flex;flex-wrap:wrap;gap:12px;margin-top:12px;align-items:flex-start}
-        .row figure{margin:0}.row img{display:block;max-width:100%;height:auto;border-radius:4px}
-        figcaption{color:#8a8f9c;font-size:12px;margin-top:4px}
-        svg{display:block;width:100%;max-width:960px;margin-top:12px;border-radius:4px}
-        .legend span{margin-right:12px;font-size:12px}
-        table{border-collapse:collapse;font-size:12px}td,th{padding:2px 10px;text-align:left;border-bottom:1px solid #262931}
-        td.built{color:#f5b942}td.reused{color:#7bd88f}a{color:#4fc3f7}
+        \(GalleryScript.css)
         </style></head><body>
         <h1>\(e(title))</h1>
-        <div class="meta">\(artist.map { e($0) + " · " } ?? "")\(e(runID)) · \(nodes.filter { $0.status == "built" }.count) built, \(nodes.filter { $0.status == "reused" }.count) reused, \(String(format: "%.1f", wallSeconds)) s</div>
+        <div class="meta">\(artist.map { e($0) + " · " } ?? "")\(e(runID)) · \(built) built, \(reused) reused, \(String(format: "%.1f", wallSeconds)) s\(previousRun.map { " · <a class=\"previous\" href=\"\(e($0.link))\">previous run (\(e($0.name)))</a>" } ?? "")</div>
 
         """
-        for track in tracks {
-            h += "<section id=\"\(e(track.id))\"><h2>\(e(track.title))</h2>\n"
-            if let video = track.video {
-                let poster = track.poster.map { " poster=\"\(HTML.href($0))\"" } ?? ""
-                h += "<video controls preload=\"none\"\(track.poster.map(track.size) ?? "")\(poster) src=\"\(HTML.href(video))\"></video>\n"
-            } else if let poster = track.poster {
-                h += "<img class=\"poster\"\(track.size(poster)) src=\"\(HTML.href(poster))\" alt=\"poster of \(e(track.title))\">\n"
-            }
-            var figures: [String] = []
-            if let anim = track.anim {
-                figures.append("<figure><img\(track.size(anim)) src=\"\(HTML.href(anim))\" alt=\"animated preview\"><figcaption>preview</figcaption></figure>")
-            }
-            if let poster = track.poster, track.video != nil {
-                figures.append("<figure><a href=\"\(HTML.href(poster))\"><img\(track.size(poster)) src=\"\(HTML.href(poster))\" alt=\"poster\" style=\"max-width:320px\"></a><figcaption>poster</figcaption></figure>")
-            }
-            if let sheet = track.sheet {
-                figures.append("<figure><a href=\"\(HTML.href(sheet))\"><img\(track.size(sheet)) src=\"\(HTML.href(sheet))\" alt=\"contact sheet\"></a><figcaption>contact sheet</figcaption></figure>")
-            }
-            if !figures.isEmpty { h += "<div class=\"row\">\(figures.joined())</div>\n" }
-            if !track.curves.isEmpty {
-                h += FeaturePlot.svg(track.curves, fps: track.fps, title: "features of \(track.title)") + "\n"
-                h += "<div class=\"legend\">" + track.curves.map { "<span style=\"color:\($0.colour)\">■ \(e($0.name))</span>" }.joined() + "</div>\n"
-            }
-            h += "</section>\n"
-        }
         if let album {
-            h += "<section id=\"album\"><h2>Album cut</h2><video controls preload=\"none\" src=\"\(HTML.href(album))\"></video></section>\n"
+            h += albumSection(album)
         }
-        h += "<section id=\"nodes\"><h2>Nodes</h2><table><tr><th>node</th><th>status</th><th>seconds</th></tr>\n"
+        for track in tracks { h += section(track) }
+        h += "<section id=\"nodes\"><details><summary>Nodes (\(nodes.count))</summary><table><tr><th>node</th><th>status</th><th>seconds</th></tr>\n"
         for node in nodes {
             h += "<tr><td>\(e(node.id))</td><td class=\"\(e(node.status))\">\(e(node.status))</td><td>\(String(format: "%.2f", node.seconds))</td></tr>\n"
         }
-        h += "</table><p><a href=\"run.json\">run.json</a></p></section>\n</body></html>\n"
+        h += "</table></details><p><a href=\"run.json\">run.json</a></p></section>\n"
+        h += "<script>\n\(GalleryScript.js)\n</script>\n</body></html>\n"
         return h
     }
-}
 
-extension RunRecord {
-    /// The gallery of what this run produced; feature curves come from the features objects in the store.
-    static func gallery(folder: String, project: Project, doc: Document, result: BuildResult, store: ContentStore) -> Gallery {
-        let files = Set(doc.outputs.map(\.file))
-        func have(_ name: String) -> String? { files.contains(name) ? name : nil }
-        let tracks = project.tracks.compactMap { track -> Gallery.Track? in
-            var curves: [FeaturePlot.Curve] = []
-            if let digest = result.result(for: .features(track: track.id))?.output,
-               let table = try? Safetensors.read(path: store.path(of: digest)) {
-                for name in ["rms_norm", "onset_norm", "centroid_norm"] {
-                    if let t = table.tensors[name] { curves.append(.init(name: name, values: t.data, colour: Gallery.curveColours[name]!)) }
-                }
+    private func albumSection(_ album: String) -> String {
+        let e = HTML.escape
+        let poster = albumPoster.map { " poster=\"\(HTML.href($0))\"" } ?? ""
+        let size = albumPoster.flatMap { file in tracks.lazy.compactMap { $0.sizes[file] }.first }.map { " width=\"\($0.width)\" height=\"\($0.height)\"" } ?? ""
+        var h = "<section id=\"album\"><h2>Album cut</h2><video id=\"video-album\" controls preload=\"none\"\(size)\(poster) src=\"\(HTML.href(album))\"></video>\n"
+        if !chapters.isEmpty {
+            h += "<ol class=\"chapters\">"
+            for chapter in chapters {
+                h += "<li><a href=\"#\" data-video=\"video-album\" data-seek=\(String(format: "\"%.3f\"", chapter.start))><span class=\"at\">\(Gallery.clock(chapter.start))</span>\(e(chapter.title))</a></li>"
             }
-            var entry = Gallery.Track(id: track.id, title: track.title, fps: track.config.output.fps, video: have("\(track.id).mp4"),
-                                      poster: have(PreviewPart.poster.fileName(track: track.id)),
-                                      sheet: have(PreviewPart.sheet.fileName(track: track.id)),
-                                      anim: have(PreviewPart.anim.fileName(track: track.id)), curves: curves)
-            for file in [entry.poster, entry.sheet, entry.anim].compactMap({ $0 }) {
-                entry.sizes[file] = ImageSize.of(folder + "/" + file)
-            }
-            return entry.video == nil && entry.poster == nil && entry.sheet == nil && entry.anim == nil && curves.isEmpty ? nil : entry
+            h += "</ol>\n"
         }
-        return Gallery(title: project.title, artist: project.artist, runID: doc.runId, album: have("album.mp4"), tracks: tracks,
-                       nodes: doc.nodes.filter { !$0.id.hasPrefix("file:") }.map { Gallery.Node(id: $0.id, status: $0.status, seconds: $0.seconds) },
-                       wallSeconds: doc.wallSeconds)
+        return h + "</section>\n"
+    }
+
+    private func section(_ track: Track) -> String {
+        let e = HTML.escape
+        var h = "<section id=\"\(e(track.id))\"><h2>\(e(track.title))</h2>\n"
+        if let video = track.video {
+            let poster = track.poster.map { " poster=\"\(HTML.href($0))\"" } ?? ""
+            h += "<video id=\"\(e(track.videoID))\" controls preload=\"none\"\(track.poster.map(track.size) ?? "")\(poster) src=\"\(HTML.href(video))\"></video>\n"
+        } else if let poster = track.poster {
+            h += "<img class=\"poster\"\(track.size(poster)) src=\"\(HTML.href(poster))\" alt=\"poster of \(e(track.title))\">\n"
+        }
+        if track.frames > 0 {
+            h += FeaturePlot.svg(track.curves, beats: track.beats, tempo: track.tempo, frames: track.frames, fps: track.fps,
+                                 video: track.video == nil ? nil : track.videoID, title: "features of \(track.title)") + "\n"
+        }
+        if !track.settings.isEmpty { h += GallerySettings.html(track.settings) }
+        var figures: [String] = []
+        if let anim = track.anim {
+            figures.append("<figure><img\(track.size(anim)) src=\"\(HTML.href(anim))\" alt=\"animated preview\"><figcaption>preview</figcaption></figure>")
+        }
+        if let poster = track.poster, track.video != nil {
+            figures.append("<figure><a href=\"\(HTML.href(poster))\"><img\(track.size(poster)) src=\"\(HTML.href(poster))\" alt=\"poster\" style=\"max-width:320px\"></a><figcaption>poster</figcaption></figure>")
+        }
+        if let sheet = track.sheet { figures.append(contactSheet(sheet, of: track)) }
+        if !figures.isEmpty { h += "<div class=\"row\">\(figures.joined())</div>\n" }
+        return h + "</section>\n"
+    }
+
+    /// The sheet with a link over each cell that shows its time and seeks the video there. Cells
+    /// are placed in percentages of the image, from the sheet's layout, so they follow its scaling.
+    private func contactSheet(_ sheet: String, of track: Track) -> String {
+        var cells = ""
+        if let size = track.sizes[sheet], !track.sheetTimes.isEmpty {
+            for (i, box) in ContactSheet.cells(count: track.sheetTimes.count, columns: PreviewRecipe.Layout().columns, gap: PreviewRecipe.Layout().gap, width: size.width, height: size.height).enumerated() {
+                let t = track.sheetTimes[i]
+                let style = String(format: "left:%.3f%%;top:%.3f%%;width:%.3f%%;height:%.3f%%",
+                                   100 * Double(box.x) / Double(size.width), 100 * Double(box.y) / Double(size.height),
+                                   100 * Double(box.width) / Double(size.width), 100 * Double(box.height) / Double(size.height))
+                let seek = track.video == nil ? "" : String(format: " data-video=\"%@\" data-seek=\"%.3f\"", HTML.escape(track.videoID), t)
+                cells += "<a class=\"cell\" href=\"#\(HTML.escape(track.id))\" style=\"\(style)\"\(seek)><span>\(Gallery.clock(t))</span></a>"
+            }
+        }
+        return "<figure><div class=\"sheet\"><img\(track.size(sheet)) src=\"\(HTML.href(sheet))\" alt=\"contact sheet\">\(cells)</div><figcaption>contact sheet · <a href=\"\(HTML.href(sheet))\">full size</a></figcaption></figure>"
+    }
+
+    /// m:ss.s
+    static func clock(_ seconds: Double) -> String {
+        let tenths = Int((max(0, seconds) * 10).rounded(.down))
+        return String(format: "%d:%02d.%d", tenths / 600, tenths / 10 % 60, tenths % 10)
     }
 }

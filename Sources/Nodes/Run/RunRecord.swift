@@ -114,7 +114,8 @@ public struct RunRecord {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         try LocalFileSystem().writeAtomically(try encoder.encode(doc), to: folder + "/run.json")
-        let page = gallery(folder: folder, project: project, doc: doc, result: result, store: engine.store)
+        let page = gallery(folder: folder, rendersDirectory: (folder as NSString).deletingLastPathComponent, project: project, doc: doc,
+                           result: result, store: engine.store)
         try LocalFileSystem().writeAtomically(Data(page.html().utf8), to: folder + "/index.html")
     }
 
