@@ -62,9 +62,12 @@ extension BuildRun {
         if probeOnly { return nil }
         var reasons = reasonsToRun(action, key: key, inputs: inputs)
         if options.dryRun {
-            if let remote = engine.remote, (try? remote.cache.lookup(key)) != nil { reasons.append(.inRemoteCache) }
+            // A node the remote has keeps its output digest in the plan, so the nodes after it
+            // can compute their keys and say whether the remote has them too.
+            let remoteEntry = engine.remote.flatMap { try? $0.cache.lookup(key) }
+            if remoteEntry != nil { reasons.append(.inRemoteCache) }
             emit(.wouldRun(action.id, reasons: reasons))
-            return NodeResult(id: action.id, status: .wouldRun, key: key, seconds: 0, reasons: reasons)
+            return NodeResult(id: action.id, status: .wouldRun, key: key, output: remoteEntry?.output, seconds: 0, reasons: reasons)
         }
         let fetch = fetchFromRemote(action, key: key)
         if let fetched = fetch.result { return fetched }
@@ -104,17 +107,11 @@ extension BuildRun {
         }
     }
 
-    /// A built node's object, then its entry (never an entry before its object).
+    /// Queues a built node's object, then its entry, for the remote (never an entry before its object).
     private func uploadToRemote(_ action: ActionMaterial, key: Digest, result: NodeResult, replacing: Bool) {
-        guard let remote = engine.remote, remote.upload, let output = result.output else { return }
-        do {
-            let size = engine.store.size(of: output) ?? 0
-            try remote.cache.upload(engine.store.path(of: output), as: output, replacing: replacing)
-            try remote.cache.publish(RemoteEntry(output: output, size: size, kind: action.kind), for: key)
-            engine.count(uploaded: size)
-        } catch {
-            if let warning = engine.remoteFailed(error) { emit(.warning(action.id, message: warning)) }
-        }
+        guard let uploads, let output = result.output else { return }
+        let entry = RemoteEntry(output: output, size: engine.store.size(of: output) ?? 0, kind: action.kind)
+        uploads.add(.init(id: action.id, key: key, objectPath: engine.store.path(of: output), entry: entry, replacing: replacing))
     }
 
     /// Only explanations need the inputs' labels; a reused node never asks.

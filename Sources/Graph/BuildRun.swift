@@ -8,8 +8,10 @@ final class BuildRun: @unchecked Sendable {
     let engine: Engine
     let graph: BuildGraph
     let options: BuildOptions
+    /// Serialized: workers and the upload queue report through it.
     let observer: BuildObserver?
-    let observerLock = NSLock()
+    /// Write-behind to the remote cache (nil without one, or when this build does not upload).
+    let uploads: RemoteUploadQueue?
     let condition = NSCondition()
     /// Signalled by each worker thread as it leaves `work`.
     let workerExited = DispatchSemaphore(value: 0)
@@ -44,12 +46,13 @@ final class BuildRun: @unchecked Sendable {
     let workerCount: Int
 
     init(engine: Engine, graph: BuildGraph, order: [NodeID], targets: [NodeID], options: BuildOptions, observer: BuildObserver?,
-         droppedEarlier: Set<Digest> = []) {
+         uploads: RemoteUploadQueue? = nil, droppedEarlier: Set<Digest> = []) {
         self.engine = engine
         self.droppedEarlier = droppedEarlier
         self.graph = graph
         self.options = options
         self.observer = observer
+        self.uploads = uploads
         self.order = order
         remaining = order.count
         workerCount = min(options.jobs, max(1, order.count))
@@ -143,10 +146,7 @@ final class BuildRun: @unchecked Sendable {
     }
 
     func emit(_ event: BuildEvent) {
-        guard let observer else { return }
-        observerLock.lock()
-        observer.handle(event)
-        observerLock.unlock()
+        observer?.handle(event)
     }
 
     /// Runs `work` on `workerCount` threads and returns once every one of them has finished.

@@ -141,8 +141,12 @@ public final class Engine: @unchecked Sendable {
         // damaged again after its rebuild fails its reader instead, so the passes end (and in
         // any case after one pass per node).
         var dropped: Set<Digest> = []
+        let observer = observer.map(SerializedObserver.init)
+        let uploads = !options.dryRun && remote?.upload == true ? RemoteUploadQueue(engine: self, observer: observer) : nil
+        defer { uploads?.finish() }
         for pass in 0...order.count {
-            let run = BuildRun(engine: self, graph: graph, order: order, targets: targets, options: options, observer: observer, droppedEarlier: dropped)
+            let run = BuildRun(engine: self, graph: graph, order: order, targets: targets, options: options, observer: observer,
+                               uploads: uploads, droppedEarlier: dropped)
             run.settleReusedNodes()
             if run.remaining > 0 {
                 run.runWorkers()
@@ -156,6 +160,7 @@ public final class Engine: @unchecked Sendable {
             guard run.corruptInputSeen, pass < order.count, !isCancelled, !options.dryRun else { break }
             dropped.formUnion(run.dropped)
         }
+        uploads?.finish()
         if !options.dryRun { saveStatCache(observer: observer) }
         return BuildResult(nodes: finished.map { results[$0]! }, wallSeconds: Date().timeIntervalSince(start), interrupted: isCancelled)
     }

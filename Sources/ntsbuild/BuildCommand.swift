@@ -72,7 +72,7 @@ struct BuildCommand: ParsableCommand {
         try Self.checkForMistypedCommands(targets)
         let workspace = try project.workspace(trim: try trim.map(Self.parseTrim))
         let nodes = try workspace.resolve(targets)
-        workspace.engine.useRemote(try remoteCache.options())
+        workspace.engine.useRemote(try remoteCache.options(for: workspace.project))
         try workspace.engine.lock.acquire(.shared, onWait: waitingForLockMessage)
         defer { workspace.engine.close() }
         let reporter = ProgressReporter(plan: ProgressReporter.plan(of: nodes, in: workspace.album))
@@ -164,7 +164,8 @@ struct Summary {
     var traffic = RemoteTraffic()
 
     static func bytes(_ count: Int) -> String {
-        ByteCountFormatter.string(fromByteCount: Int64(count), countStyle: .binary)
+        count < 1024 ? "\(count) B" : count < 1 << 20 ? String(format: "%.1f KiB", Double(count) / 1024)
+            : String(format: "%.1f MiB", Double(count) / Double(1 << 20))
     }
 
     /// Nodes stopped by Ctrl-C are interrupted, not failed.
@@ -173,7 +174,9 @@ struct Summary {
 
     var line: String {
         if dryRun {
-            return "ntsbuild: \(result.count(.wouldRun)) would run, \(result.count(.reused)) fresh (dry run)"
+            let remote = result.nodes.filter { $0.status == .wouldRun && $0.reasons.contains { if case .inRemoteCache = $0 { true } else { false } } }.count
+            let fetch = remote > 0 ? " (\(remote) fetched from the remote cache)" : ""
+            return "ntsbuild: \(result.count(.wouldRun)) would run\(fetch), \(result.count(.reused)) fresh (dry run)"
         }
         var text = String(format: "ntsbuild: %d run, %d reused", result.count(.built), result.count(.reused))
         if result.count(.fetched) > 0 || traffic.uploaded > 0 {

@@ -13,6 +13,8 @@ struct ExplainCommand: ParsableCommand {
 
     @OptionGroup var project: ProjectOptions
 
+    @OptionGroup var remoteCache: RemoteCacheOption
+
     final class Collector: BuildObserver {
         var reasons: [NodeID: [Reason]] = [:]
         func handle(_ event: BuildEvent) {
@@ -23,6 +25,7 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let workspace = try project.workspace()
+            workspace.engine.useRemote(try remoteCache.options(for: workspace.project))
             let nodes = try workspace.resolve([target])
             let collector = Collector()
             _ = try workspace.build(nodes, options: BuildOptions(jobs: 1, dryRun: true), observer: collector)

@@ -1,22 +1,28 @@
 import ArgumentParser
 import Foundation
 import Graph
+import Nodes
 
-/// `--remote-cache PATH` (or `NTSBUILD_REMOTE_CACHE`): a cache shared with other machines, here a
-/// folder on a shared file system in the Bazel cache layout (`ac/`, `cas/`). `--remote-upload
-/// false` only reads from it.
+/// `--remote-cache URL|PATH` (or `NTSBUILD_REMOTE_CACHE`): a cache shared with other machines in
+/// the Bazel cache layout (`ac/`, `cas/`): an HTTP server that takes PUT, or a folder on a shared
+/// file system. `--remote-upload false` only reads from it.
 struct RemoteCacheOption: ParsableArguments {
-    @Option(name: .customLong("remote-cache"), help: ArgumentHelp("A cache shared with other machines: a folder on a shared file system (also NTSBUILD_REMOTE_CACHE).", valueName: "PATH"))
+    @Option(name: .customLong("remote-cache"), help: ArgumentHelp("A cache shared with other machines: http(s)://host[:port]/prefix, or a folder on a shared file system (also NTSBUILD_REMOTE_CACHE).", valueName: "URL|PATH"))
     var location: String?
 
     @Option(name: .customLong("remote-upload"), help: "Put what this build makes in the remote cache (false: only read from it).")
     var upload = true
 
-    func options() throws -> RemoteCacheOptions? {
-        guard let location = location ?? ProcessInfo.processInfo.environment["NTSBUILD_REMOTE_CACHE"], !location.isEmpty else { return nil }
+    /// The command line first, then the environment, then the Buildfile's `cache.remote`.
+    func options(for project: Project) throws -> RemoteCacheOptions? {
+        let given = location ?? ProcessInfo.processInfo.environment["NTSBUILD_REMOTE_CACHE"]
+        guard let location = given ?? project.remoteCache?.location, !location.isEmpty else { return nil }
         if location.hasPrefix("http://") || location.hasPrefix("https://") {
-            throw UsageError("--remote-cache \(location): HTTP caches are not supported yet; give a folder on a shared file system")
+            guard let url = URL(string: location), url.host != nil else { throw UsageError("--remote-cache: '\(location)' is not a URL") }
+            return RemoteCacheOptions(cache: HTTPRemoteCache(base: url), upload: upload)
         }
-        return RemoteCacheOptions(cache: DirectoryRemoteCache(root: URL(fileURLWithPath: location).standardizedFileURL.path), upload: upload)
+        // A folder named by the Buildfile is relative to the project, like every path in it.
+        let base = given == nil ? URL(fileURLWithPath: project.root, isDirectory: true) : nil
+        return RemoteCacheOptions(cache: DirectoryRemoteCache(root: URL(fileURLWithPath: location, relativeTo: base).standardizedFileURL.path), upload: upload)
     }
 }

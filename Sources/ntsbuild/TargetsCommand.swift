@@ -4,15 +4,18 @@ import Graph
 import Nodes
 
 /// `ntsbuild targets [TARGET…]`: every node the targets need, inputs first, with its state —
-/// fresh (in the cache), stale (built before, something changed) or missing (never built, or
-/// its output left the cache) — and why.
+/// fresh (in the cache), remote (not here, but the remote cache has it: it would be fetched),
+/// stale (built before, something changed) or missing (never built, or its output left the
+/// cache) — and why.
 struct TargetsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "targets", abstract: "List nodes with their state (fresh / stale / missing) and why.")
+    static let configuration = CommandConfiguration(commandName: "targets", abstract: "List nodes with their state (fresh / remote / stale / missing) and why.")
 
     @Argument(help: "Targets (default: album).", completion: .custom(Completions.targets))
     var targets: [String] = []
 
     @OptionGroup var project: ProjectOptions
+
+    @OptionGroup var remoteCache: RemoteCacheOption
 
     @Flag(help: "Include source files.")
     var files = false
@@ -24,8 +27,9 @@ struct TargetsCommand: ParsableCommand {
             case .reused(let id, _):
                 states[id] = ("fresh", "")
             case .wouldRun(let id, let reasons):
-                let missing = reasons.allSatisfy { if case .neverBuilt = $0 { true } else if case .outputMissing = $0 { true } else { false } }
-                states[id] = (missing ? "missing" : "stale", reasons.map(\.description).joined(separator: "; "))
+                let missing = reasons.allSatisfy { if case .neverBuilt = $0 { true } else if case .outputMissing = $0 { true } else if case .inRemoteCache = $0 { true } else { false } }
+                let remote = reasons.contains { if case .inRemoteCache = $0 { true } else { false } }
+                states[id] = (remote ? "remote" : missing ? "missing" : "stale", reasons.map(\.description).joined(separator: "; "))
             case .failed(let id, let message):
                 states[id] = ("error", message)
             default:
@@ -37,6 +41,7 @@ struct TargetsCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let workspace = try project.workspace()
+            workspace.engine.useRemote(try remoteCache.options(for: workspace.project))
             let nodes = try workspace.resolve(targets)
             let collector = Collector()
             _ = try workspace.build(nodes, options: BuildOptions(jobs: 1, dryRun: true, keepGoing: true), observer: collector)
@@ -49,7 +54,7 @@ struct TargetsCommand: ParsableCommand {
                 let name = id.raw.padding(toLength: max(width, id.raw.count), withPad: " ", startingAt: 0)
                 print(why.isEmpty ? "\(name)  \(state)" : "\(name)  \(state.padding(toLength: 7, withPad: " ", startingAt: 0))  \(why)")
             }
-            FileHandle.standardError.write(Data(("ntsbuild: " + ["fresh", "stale", "missing", "error"].compactMap { k in counts[k].map { "\($0) \(k)" } }.joined(separator: ", ") + "\n").utf8))
+            FileHandle.standardError.write(Data(("ntsbuild: " + ["fresh", "remote", "stale", "missing", "error"].compactMap { k in counts[k].map { "\($0) \(k)" } }.joined(separator: ", ") + "\n").utf8))
         }
     }
 }

@@ -115,7 +115,7 @@ final class AudioLengthCLITests: XCTestCase {
         // A damaged M4A is a one-line error naming it.
         try Data("....ftypM4A junk".utf8).write(to: URL(fileURLWithPath: p.root + "/audio/one.m4a"))
         let bad = try p.ntsbuild("track:one")
-        XCTAssertEqual(bad.status, 1)
+        XCTAssertEqual(bad.status, 65, "a bad input file")
         XCTAssertTrue(bad.lastErrorLine.contains("audio/one.m4a: cannot decode audio"), bad.stderr)
         XCTAssertEqual(bad.stderr.split(separator: "\n").count, 1, "FFmpeg's own message is in the error, not a line of its own: \(bad.stderr)")
     }

@@ -114,6 +114,16 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(project.tracks[0].config.encoder.audioBitrate, "128k")
     }
 
+    /// YAML 1.1 reads "1:30" as base 60 and worse; here only plain decimals are numbers.
+    func testTextWithColonsStaysText() throws {
+        let project = try load("album:\n  title: Act 1:30\n  tracks:\n    - {id: one, audio: a.wav, title: 2:15}\ncache:\n  remote: http://host:8080/c\n")
+        XCTAssertEqual(project.title, "Act 1:30")
+        XCTAssertEqual(project.tracks[0].title, "2:15")
+        XCTAssertEqual(project.remoteCache?.location, "http://host:8080/c")
+        XCTAssertEqual(error("album:\n  tracks:\n    - {id: one, audio: a.wav}\ncache: {remote: http://ann:pw@host/c}\n"),
+                       "Buildfile.yaml:4:17: cache.remote: credentials do not belong in the Buildfile; give a token in NTSBUILD_REMOTE_TOKEN or a login in ~/.netrc")
+    }
+
     /// `generator.style` from a later layer (here `--set`) replaces a preset's weights file, and the
     /// file leaves the track's configuration (so it is not in the frames' key).
     func testAStyleReplacesAPresetsWeightsFile() throws {

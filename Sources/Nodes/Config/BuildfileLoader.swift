@@ -5,7 +5,7 @@ import Yams
 /// built-in defaults → `preset:` of the Buildfile → the Buildfile's sections → the track's own
 /// `preset` and `set` → `--preset` → `--set`.
 public enum BuildfileLoader {
-    static let topLevelKeys = ["album", "preset", "styles"]
+    static let topLevelKeys = ["album", "cache", "preset", "styles"]
     static let trackKeys = ["id", "audio", "title", "preset", "trim", "set"]
 
     public static func load(path: String, overrides: Overrides = Overrides()) throws -> Project {
@@ -20,6 +20,7 @@ public enum BuildfileLoader {
         }
         var albumNode: Node?
         var styles: [StyleSettings] = []
+        var remoteCache: RemoteCacheSetting?
         var globalPreset: (String, SourceLocation)?
         var sectionValues: [String: LocatedValue] = [:]
         // Mistakes are gathered and reported together; only those that leave nothing to check end the load early.
@@ -28,6 +29,7 @@ public enum BuildfileLoader {
             switch key {
             case "album": albumNode = value
             case "styles": styles = try issues.attempt { try StylesSection.parse(value, file: file) } ?? []
+            case "cache": remoteCache = try issues.attempt { try CacheSection.parse(value, file: file) } ?? nil
             case "preset": globalPreset = try issues.attempt { (try presetName(value, file), YAMLSource.location(keyNode, file)) }
             default:
                 guard ConfigSchema.sections.contains(key) else {
@@ -90,7 +92,8 @@ public enum BuildfileLoader {
         }
         try issues.check()
         guard !tracks.isEmpty else { throw ConfigError(YAMLSource.location(albumNode, file), "album.tracks is missing") }
-        return Project(root: root, buildfile: absolute, title: title, artist: artist, tracks: tracks, cut: cut, styles: styles)
+        return Project(root: root, buildfile: absolute, title: title, artist: artist, tracks: tracks, cut: cut, styles: styles,
+                       remoteCache: remoteCache)
     }
 
     static func parseTrack(_ node: Node, number: Int, file: String, root: String, base: [String: LocatedValue],

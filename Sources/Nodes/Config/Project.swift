@@ -30,6 +30,8 @@ public struct Project: Sendable {
     public var cut: CutConfig
     /// The `styles:` entries: CPPN styles fitted to reference images, by name.
     public var styles: [StyleSettings] = []
+    /// `cache.remote`: a cache shared with other machines, unless the command line names one.
+    public var remoteCache: RemoteCacheSetting?
 
     public func track(_ id: String) -> TrackSpec? { tracks.first { $0.id == id } }
 }

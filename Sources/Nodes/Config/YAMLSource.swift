@@ -42,9 +42,13 @@ enum YAMLSource {
         if scalar.style == .singleQuoted || scalar.style == .doubleQuoted { return .string(scalar.string) }
         if node.null != nil { return .null }
         if let b = node.bool { return .bool(b) }
-        if let i = node.int { return .int(i) }
-        if let f = node.float { return .float(f) }
-        return .string(scalar.string)
+        // Numbers in their plain decimal forms only: Yams also reads YAML 1.1's base-60 and other
+        // forms, and would turn "1:30" or a URL with a port into a number.
+        let text = scalar.string
+        if text.range(of: #"^[-+]?[0-9]+$"#, options: .regularExpression) != nil, let i = node.int { return .int(i) }
+        if text.range(of: #"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$"#, options: .regularExpression) != nil,
+           let f = node.float { return .float(f) }
+        return .string(text)
     }
 
     static func mapping(_ node: Node, _ file: String, what: String) throws -> [(key: String, keyNode: Node, value: Node)] {

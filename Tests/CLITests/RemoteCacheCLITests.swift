@@ -1,0 +1,90 @@
+import Foundation
+import XCTest
+
+/// The remote cache behind a real HTTP server: nginx with WebDAV PUT, started by the project's
+/// own script (`scripts/nginx_cache.sh`), as a team would run one.
+final class RemoteCacheCLITests: XCTestCase {
+    var server = ""
+    var url = ""
+
+    override func setUpWithError() throws {
+        server = NSTemporaryDirectory() + "ntsbuild-nginx-" + UUID().uuidString
+        let port = 20_000 + Int.random(in: 0..<20_000)
+        url = "http://127.0.0.1:\(port)/cache"
+        try script("start", server, String(port))
+    }
+
+    override func tearDownWithError() throws {
+        try? script("stop", server)
+        try? FileManager.default.removeItem(atPath: server)
+    }
+
+    func script(_ arguments: String...) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TinyRepository.root + "/scripts/nginx_cache.sh")
+        process.arguments = arguments
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, "nginx_cache.sh \(arguments)")
+    }
+
+    func testASecondMachineFetchesEverythingAndADamagedObjectIsRebuilt() throws {
+        // The second machine names the cache in its Buildfile (cache.remote), the others on the command line.
+        let first = try TestProject(), second = try TestProject(buildfile: TestProject.buildfile + "\ncache: {remote: \"\(url)\"}\n"),
+            third = try TestProject()
+        let made = try CLI.run(["album", "-j2", "--json", "--remote-cache", url], in: first.root)
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let built = Set(made.nodes("built"))
+
+        // The plan knows what the remote has all the way down: each fetched output gives the next key.
+        let plan = try CLI.run(["-n", "--explain"], in: second.root)
+        for node in ["features:one", "track:one", "album"] {
+            XCTAssertTrue(plan.stdout.contains("\(node): never built; in the remote cache: would be fetched, not built"), plan.stdout)
+        }
+        XCTAssertTrue(plan.lastErrorLine.contains("would run (\(built.count) fetched from the remote cache)"), plan.stderr)
+        let states = try CLI.run(["targets"], in: second.root)
+        XCTAssertTrue(states.lastErrorLine.hasPrefix("ntsbuild: \(built.count) remote"), states.stderr)
+        let fetched = try CLI.run(["album", "-j2", "--json"], in: second.root)
+        XCTAssertEqual(fetched.status, 0, fetched.stderr)
+        XCTAssertEqual(fetched.nodes("built"), [])
+        XCTAssertEqual(Set(fetched.nodes("fetched")), built)
+        XCTAssertEqual(try second.outputHashes(), try first.outputHashes())
+
+        // A wrong object on the server is reported, built here and replaced there.
+        let runJSON = try first.runJSON()
+        let track = try XCTUnwrap((runJSON["nodes"] as? [[String: Any]])?.first { $0["id"] as? String == "track:one" }?["output"] as? String)
+        try Data("not a video".utf8).write(to: URL(fileURLWithPath: server + "/data/cache/cas/" + track))
+        let repaired = try CLI.run(["album", "-j2", "--json", "--remote-cache", url], in: third.root)
+        XCTAssertEqual(repaired.status, 0, repaired.stderr)
+        XCTAssertEqual(repaired.nodes("built"), ["track:one"])
+        XCTAssertTrue(repaired.stdout.contains("is damaged"), repaired.stdout)
+        XCTAssertEqual(try third.outputHashes(), try first.outputHashes())
+        XCTAssertEqual(FileManager.default.contents(atPath: server + "/data/cache/cas/" + track),
+                       FileManager.default.contents(atPath: first.latest + "/one.mp4"), "the server has the video's bytes again")
+    }
+
+    func testAServerThatIsDownIsOneWarningAndALocalBuild() throws {
+        try script("stop", server)
+        Thread.sleep(forTimeInterval: 0.3)
+        let p = try TestProject()
+        let result = try CLI.run(["album", "-j2", "--remote-cache", url], in: p.root)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let warnings = result.stderr.split(separator: "\n").filter { $0.contains("remote cache") }
+        XCTAssertEqual(warnings.count, 1, result.stderr)
+        XCTAssertTrue(result.lastErrorLine.contains(" run, 0 reused"), result.stderr)
+    }
+
+    func testCredentialsInTheBuildfileAreRefused() throws {
+        let p = try TestProject(buildfile: TestProject.buildfile + "\ncache:\n  remote: http://ann:secret@127.0.0.1:1/cache\n")
+        let result = try p.ntsbuild("-n")
+        XCTAssertEqual(result.status, 65, result.stderr)
+        XCTAssertTrue(result.lastErrorLine.contains("Buildfile.yaml:18:11: cache.remote: credentials do not belong in the Buildfile"), result.stderr)
+        XCTAssertFalse(result.stderr.contains("secret"), result.stderr)
+    }
+}
+
+/// The repository's folder, for its scripts.
+enum TinyRepository {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+}
+
