@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Style fitting against random seeds (BENCHMARKS.md, Styles): nine reference images from the
 # scikit-image wheel, none of them looked at while the fitting method was tuned (that was done on
-# coffee, chelsea and hubble_deep_field). Prints the table and writes one picture per image
-# (reference | random seed | fitted style at two latents) into ${OUT:-renders/stylebench}.
+# coffee, chelsea, hubble_deep_field, motorcycle_left and moon). Prints the table and writes one
+# picture per image (reference | random seed | fitted style at two latents) into
+# ${OUT:-renders/stylebench}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)

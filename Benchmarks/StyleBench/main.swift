@@ -42,6 +42,7 @@ func main() throws {
             }
         }
         let seconds = Date().timeIntervalSince(start)
+        FileHandle.standardError.write(Data(String(format: "%@ frequency %.3g\n", name, result.frequency).utf8))
         var r = SeededRandom(seed: 0x1A7E)
         let latents = (0..<4).map { _ in (0..<settings.latentDim).map { _ in r.nextGaussian() } }
         let fitted = latents.map { result.render(latent: $0, width: s, height: s) }

@@ -46,9 +46,45 @@ final class StyleFitTests: XCTestCase {
     }
 
     func testLatentWeightsStayAtTheirSeededValues() throws {
-        let fitter = StyleFitter(settings: settings(steps: 4))
-        let result = try fitter.fit(reference: stripes())
-        XCTAssertEqual(result.weights.latent, fitter.initialWeights().latent)
-        XCTAssertNotEqual(result.weights.coord, fitter.initialWeights().coord)
+        let s = settings(steps: 4)
+        let result = try StyleFitter(settings: s).fit(reference: stripes())
+        let start = StyleFitter.initialWeights(s, frequency: result.frequency)
+        XCTAssertEqual(result.weights.latent, start.latent)
+        XCTAssertNotEqual(result.weights.coord, start.coord)
+    }
+
+    /// A reference of one fine texture starts its fit at a higher frequency than a smooth one.
+    func testFrequencyFollowsTheReferencesSpectrum() throws {
+        var s = settings(steps: 1)
+        s.size = 48
+        func image(_ value: (Int, Int) -> Double) -> RGBImage {
+            var image = RGBImage(width: 64, height: 48)
+            for y in 0..<48 {
+                for x in 0..<64 {
+                    let v = UInt8(max(0, min(255, 128 + 100 * value(x, y))))
+                    for c in 0..<3 { image.pixels[3 * (y * 64 + x) + c] = c == 1 ? v / 2 : v }
+                }
+            }
+            return image
+        }
+        let smooth = image { x, y in sin(Double(x) / 14) * cos(Double(y) / 17) }
+        let fine = image { x, y in (x + 2 * y) % 3 == 0 ? 1 : -1 }
+        let low = try StyleFitter(settings: s).fit(reference: smooth).frequency
+        let high = try StyleFitter(settings: s).fit(reference: fine).frequency
+        XCTAssertLessThan(low, high)
+        XCTAssertTrue(FrequencyChoice.candidates.contains(low) && FrequencyChoice.candidates.contains(high))
+        // A frequency in the settings is used as given.
+        s.frequency = 2.5
+        XCTAssertEqual(try StyleFitter(settings: s).fit(reference: smooth).frequency, 2.5)
+    }
+
+    /// The fitter's gaussian floors its exponent at −64 like the frame kernel: never a subnormal float.
+    func testGaussianActivationIsNeverSubnormal() {
+        for v: Float in [0, 0.5, 3, 9.5, 10, 30, 1e4, -1e4] {
+            let g = TrainingMath.gaussian(v)
+            XCTAssertTrue(g.isNormal, "gaussian(\(v)) = \(g)")
+            XCTAssertEqual(Double(g), max(exp(-Double(v) * Double(v)), pow(2, -64)), accuracy: 1e-5 * max(Double(g), 1e-30) + 1e-6)
+        }
+        XCTAssertEqual(TrainingMath.gaussian(30), Float(pow(2.0, -64.0)), accuracy: 1e-25)
     }
 }

@@ -102,6 +102,41 @@ final class StyleGradientTests: XCTestCase {
         }
     }
 
+    func testLuminanceGradientsBackwardMatchesFiniteDifferences() {
+        let width = 7, height = 6
+        let planes = randomVector(3 * width * height, seed: 12)
+        let readout = randomVector(2 * (width - 1) * (height - 1), seed: 13)
+        var analytic = [Float](repeating: 0, count: planes.count)
+        LuminanceGradients.backward(readout, width: width, height: height, into: &analytic)
+        func loss(_ v: [Float]) -> Double {
+            zip(LuminanceGradients.forward(v, width: width, height: height), readout).reduce(0.0) { $0 + Double($1.0 * $1.1) }
+        }
+        for i in planes.indices {
+            assertClose(Double(analytic[i]), numeric(planes, i, eps: 1e-2, loss), "plane value \(i)")
+        }
+        // Only the L plane moves the gradients.
+        XCTAssertTrue(analytic[(width * height)...].allSatisfy { $0 == 0 })
+    }
+
+    /// Gradients put on each level's planes reach level 0 through the 2×2 averages.
+    func testTextureFiltersBackwardCarriesLevelPlaneGradients() {
+        let filters = TextureFilters(scales: 2, channels: 4, size: 3, seed: 2)
+        let width = 9, height = 8
+        let planes = randomVector(3 * width * height, seed: 14)
+        let levels = filters.forward(planes, width: width, height: height)
+        let zero = levels.map { [Float](repeating: 0, count: $0.features.count) }
+        let readouts = levels.enumerated().map { randomVector($1.planes.count, seed: 20 + UInt64($0)) }
+        let analytic = filters.backward(levels, dFeatures: zero, dPlanes: readouts)
+        func loss(_ v: [Float]) -> Double {
+            zip(filters.forward(v, width: width, height: height), readouts).reduce(0.0) { sum, pair in
+                sum + zip(pair.0.planes, pair.1).reduce(0.0) { $0 + Double($1.0 * $1.1) }
+            }
+        }
+        for i in planes.indices {
+            assertClose(Double(analytic[i]), numeric(planes, i, eps: 1e-2, loss), "plane value \(i)")
+        }
+    }
+
     /// Colour and texture terms together, from the render's RGB through Lab, filters and both distances.
     func testStyleLossGradientMatchesFiniteDifferences() {
         let size = 12

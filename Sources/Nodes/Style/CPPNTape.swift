@@ -71,7 +71,7 @@ final class CPPNTape {
                 switch kind {
                 case .sin: for i in 0..<count { out[i] = TrainingMath.sin(zs[i]) }
                 case .cos: for i in 0..<count { out[i] = TrainingMath.cos(zs[i]) }
-                case .gaussian: for i in 0..<count { out[i] = TrainingMath.exp(-zs[i] * zs[i]) }
+                case .gaussian: for i in 0..<count { out[i] = TrainingMath.gaussian(zs[i]) }
                 case .tanh: for i in 0..<count { out[i] = TrainingMath.tanh(zs[i]) }
                 }
             }

@@ -15,7 +15,9 @@ import Graph
 public struct StyleFitter {
     public let settings: StyleSettings
     /// Bump when a fit with the same settings and reference gives different weights.
-    public static let version = 1
+    /// 2: the first layer's frequency chosen from the reference (`FrequencyChoice`), a four-level
+    /// texture pyramid, the gaussian's exponent floored at −64.
+    public static let version = 2
 
     public init(settings: StyleSettings) {
         self.settings = settings
@@ -30,6 +32,8 @@ public struct StyleFitter {
     public struct Result {
         let weights: CPPNWeights
         public let settings: StyleSettings
+        /// The first layer's frequency scale the fit started from (the settings' or the chosen one).
+        public let frequency: Double
         /// Per step: colour and texture distance (unweighted), averaged over the step's latents.
         public let colour: [Double]
         public let texture: [Double]
@@ -54,6 +58,7 @@ public struct StyleFitter {
             file.metadata["reference_sha256"] = referenceSHA256
             file.metadata["settings"] = (try? encoder.encode(settings)).flatMap { String(data: $0, encoding: .utf8) } ?? ""
             file.metadata["fitter_version"] = String(StyleFitter.version)
+            file.metadata["frequency"] = String(format: "%.6g", frequency)
             file.metadata["loss_colour"] = json(colour)
             file.metadata["loss_texture"] = json(texture)
             return file
@@ -62,10 +67,10 @@ public struct StyleFitter {
 
     /// The starting point: the seeded CPPN of this architecture, with the first layer's
     /// coordinate weights scaled by `frequency`.
-    func initialWeights() -> CPPNWeights {
+    static func initialWeights(_ settings: StyleSettings, frequency: Double) -> CPPNWeights {
         var w = CPPNWeights(hidden: settings.hidden, layers: settings.layers, latentDim: settings.latentDim,
                             seed: UInt64(settings.seed))
-        let f = Float(settings.frequency)
+        let f = Float(frequency)
         w.coord = w.coord.map { $0 * f }
         return w
     }
@@ -78,7 +83,12 @@ public struct StyleFitter {
         let filters = TextureFilters(seed: UInt64(s.seed))
         let reference = StyleLoss.Reference(image: image, filters: filters)
         var loss = StyleLoss(filters: filters, size: size)
-        var weights = initialWeights()
+        // The settings' frequency, or one matched to the reference, on latents of their own stream.
+        var chooser = SeededRandom(seed: UInt64(s.seed), stream: 0xF4E0)
+        let frequency = s.frequency ?? FrequencyChoice.choose(
+            reference, settings: s, filters: filters, coords: coords,
+            latents: (0..<s.batch).map { _ in (0..<s.latentDim).map { _ in chooser.nextGaussian() } })
+        var weights = Self.initialWeights(s, frequency: frequency)
         var parameters = weights.flattened
         var adam = Adam(count: parameters.count)
         let h = s.hidden
@@ -114,7 +124,7 @@ public struct StyleFitter {
             textures.append(texture)
             progress(Progress(step: step + 1, steps: s.steps, loss: results.map(\.value.total).reduce(0, +) / Double(s.batch)))
         }
-        return Result(weights: weights, settings: s, colour: colours, texture: textures)
+        return Result(weights: weights, settings: s, frequency: frequency, colour: colours, texture: textures)
     }
 
     private struct LatentResult {

@@ -4,15 +4,17 @@
 /// - **colour**: sliced Wasserstein distance between the pixels' CIELAB values (squared Lab
 ///   units: its square root is a distance in ΔE-like units);
 /// - **texture**: per scale of `TextureFilters`, the sliced Wasserstein distance between the
-///   C-dimensional filter responses (of the Lab planes scaled by 1/100).
+///   C-dimensional filter responses (of the Lab planes scaled by 1/100), plus the one between
+///   the 2-D luminance gradients at that scale (`LuminanceGradients`).
 ///
 /// The directions are redrawn every step by the fitter (one `StyleLoss.Targets` per step, shared
 /// by that step's latents), so over the fit every direction of colour and feature space is seen.
 struct StyleLoss {
-    /// The reference, prepared once: Lab pixels and texture features per scale.
+    /// The reference, prepared once: Lab pixels, texture features and luminance gradients per scale.
     struct Reference {
         let lab: [Float]
         let features: [[Float]]
+        let gradients: [[Float]]
         let width: Int
         let height: Int
 
@@ -20,7 +22,9 @@ struct StyleLoss {
             width = image.width
             height = image.height
             lab = LabTransform.forward(image.pixels.map { Float($0) / 255 })
-            features = filters.forward(StyleLoss.planes(lab, pixels: width * height), width: width, height: height).map(\.features)
+            let levels = filters.forward(StyleLoss.planes(lab, pixels: width * height), width: width, height: height)
+            features = levels.map(\.features)
+            gradients = levels.map { LuminanceGradients.forward($0.planes, width: $0.width, height: $0.height) }
         }
     }
 
@@ -28,6 +32,7 @@ struct StyleLoss {
     struct Targets {
         let colour: SlicedWasserstein
         let texture: [SlicedWasserstein]
+        let gradients: [SlicedWasserstein]
     }
 
     let filters: TextureFilters
@@ -38,13 +43,15 @@ struct StyleLoss {
     var textureWeight: Float = 1
 
     static let colourSlices = 32
+    /// Directions per step for the 2-D gradient clouds.
+    static let gradientSlices = 8
 
     /// Draws a step's directions (seeded) and projects the reference on them.
     func targets(_ reference: Reference, random: inout SeededRandom) -> Targets {
         let n = size * size
         let colour = SlicedWasserstein(target: reference.lab, dimension: 3,
                                        directions: (0..<(3 * Self.colourSlices)).map { _ in random.nextGaussian() }, count: n)
-        var texture: [SlicedWasserstein] = []
+        var texture: [SlicedWasserstein] = [], gradients: [SlicedWasserstein] = []
         var w = size, h = size
         for (s, features) in reference.features.enumerated() {
             if s > 0 { w /= 2; h /= 2 }
@@ -53,8 +60,11 @@ struct StyleLoss {
             let c = filters.channels
             texture.append(SlicedWasserstein(target: features, dimension: c,
                                              directions: (0..<(c * c)).map { _ in random.nextGaussian() }, count: positions))
+            gradients.append(SlicedWasserstein(target: reference.gradients[s], dimension: 2,
+                                               directions: (0..<(2 * Self.gradientSlices)).map { _ in random.nextGaussian() },
+                                               count: (w - 1) * (h - 1)))
         }
-        return Targets(colour: colour, texture: texture)
+        return Targets(colour: colour, texture: texture, gradients: gradients)
     }
 
     struct Value {
@@ -71,14 +81,21 @@ struct StyleLoss {
         let colour = targets.colour.loss(lab, weight: colourWeight, gradient: &dLab)
         let levels = filters.forward(Self.planes(lab, pixels: n), width: size, height: size)
         var texture = 0.0
-        var dFeatures: [[Float]] = []
+        var dFeatures: [[Float]] = [], dLevelPlanes: [[Float]] = []
         for (s, sw) in targets.texture.enumerated() where s < levels.count {
-            var d = [Float](repeating: 0, count: levels[s].features.count)
-            texture += sw.loss(levels[s].features, weight: textureWeight, gradient: &d)
+            let level = levels[s]
+            var d = [Float](repeating: 0, count: level.features.count)
+            texture += sw.loss(level.features, weight: textureWeight, gradient: &d)
             dFeatures.append(d)
+            let g = LuminanceGradients.forward(level.planes, width: level.width, height: level.height)
+            var dg = [Float](repeating: 0, count: g.count)
+            texture += targets.gradients[s].loss(g, weight: textureWeight, gradient: &dg)
+            var dp = [Float](repeating: 0, count: level.planes.count)
+            LuminanceGradients.backward(dg, width: level.width, height: level.height, into: &dp)
+            dLevelPlanes.append(dp)
         }
         if gradient != nil {
-            let dPlanes = filters.backward(Array(levels.prefix(dFeatures.count)), dFeatures: dFeatures)
+            let dPlanes = filters.backward(Array(levels.prefix(dFeatures.count)), dFeatures: dFeatures, dPlanes: dLevelPlanes)
             for p in 0..<n {
                 for c in 0..<3 { dLab[3 * p + c] += dPlanes[c * n + p] / 100 }
             }

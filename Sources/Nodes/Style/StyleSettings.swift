@@ -21,7 +21,8 @@ public struct StyleSettings: Codable, Equatable, Sendable {
     public var texture: Double = 1.0
     /// Scale of the first layer's coordinate weights: its sines are random Fourier features
     /// (Tancik et al., NeurIPS 2020), and a higher value gives the fit finer detail to work with.
-    public var frequency: Double = 3.0
+    /// Unset: chosen from the reference at the start of the fit (`FrequencyChoice`).
+    public var frequency: Double?
 
     public init(name: String, reference: String) {
         self.name = name

@@ -16,7 +16,7 @@ struct TextureFilters {
 
     static let planes = 3
 
-    init(scales: Int = 3, channels: Int = 16, size: Int = 5, seed: UInt64) {
+    init(scales: Int = 4, channels: Int = 16, size: Int = 5, seed: UInt64) {
         self.scales = scales
         self.channels = channels
         self.size = size
@@ -68,13 +68,15 @@ struct TextureFilters {
         return levels
     }
 
-    /// d loss / d planes of level 0 from d loss / d features of each level.
-    func backward(_ levels: [Level], dFeatures: [[Float]]) -> [Float] {
+    /// d loss / d planes of level 0 from d loss / d features of each level, plus (if given) the
+    /// gradient other statistics of a level put on that level's planes.
+    func backward(_ levels: [Level], dFeatures: [[Float]], dPlanes levelPlanes: [[Float]] = []) -> [Float] {
         var dPlanes: [Float] = []
         for s in stride(from: levels.count - 1, through: 0, by: -1) {
             let level = levels[s]
             var d = [Float](repeating: 0, count: level.planes.count)
             if !dPlanes.isEmpty { d = Self.halveBackward(dPlanes, width: level.width, height: level.height) }
+            if s < levelPlanes.count { for i in d.indices { d[i] += levelPlanes[s][i] } }
             let dResponses = zip(dFeatures[s], level.responses).map { $1 > 0 ? $0 : 0 }
             convolveBackward(dResponses, width: level.width, height: level.height, scale: s, into: &d)
             dPlanes = d

@@ -28,8 +28,19 @@ enum TrainingMath {
 
     /// e^v; 0 below about -87, saturating above 88.
     @inline(__always) static func exp(_ value: Float) -> Float {
-        var t = value * 1.442695041
-        t = t > 127 ? 127 : (t < -126 ? -126 : (t == t ? t : 0))
+        exp2(value * 1.442695041, floor: -126)
+    }
+
+    /// The gaussian activation e^(-v²), its exponent floored at −64 (≈ 5·10⁻²⁰) as the frame
+    /// kernel's is (`FastMath.gaussianFloor`): values near 2⁻¹²⁶ are subnormal floats after the
+    /// next layer's multiply, and subnormal arithmetic slowed fitting as it slowed rendering.
+    @inline(__always) static func gaussian(_ value: Float) -> Float {
+        exp2(value * value * -1.442695041, floor: -64)
+    }
+
+    /// 2^t for t in [floor, 127] (clamped; NaN → 1).
+    @inline(__always) private static func exp2(_ value: Float, floor: Float) -> Float {
+        let t = value > 127 ? 127 : (value < floor ? floor : (value == value ? value : 0))
         let shifted = t + magic
         let f = t - (shifted - magic)
         var p: Float = 9.5701597e-3
