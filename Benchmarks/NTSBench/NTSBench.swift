@@ -1,14 +1,14 @@
 import ArgumentParser
 import Foundation
 
-/// `ntsbench graph|encode|look`: the benchmarks whose results BENCHMARKS.md quotes — the build
-/// engine's per-node overhead, in-process encoding against the ffmpeg CLI, and the CPPN frame
-/// kernel against OpenBLAS sgemm. Kept out of `ntsbuild`: nothing in a render needs them.
+/// `ntsbench graph|encode|look|remote`: the benchmarks whose results BENCHMARKS.md quotes — the
+/// build engine's per-node overhead, in-process encoding against the ffmpeg CLI, the CPPN frame
+/// kernel against OpenBLAS sgemm, and the HTTP remote cache against curl. Kept out of `ntsbuild`: nothing in a render needs them.
 @main
 struct NTSBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ntsbench", abstract: "ntsbuild's benchmarks (results go in BENCHMARKS.md).",
-        subcommands: [GraphBench.self, EncodeBench.self, LookBench.self])
+        subcommands: [GraphBench.self, EncodeBench.self, LookBench.self, RemoteBench.self, ScaleBench.self])
 }
 
 /// The median (the mean of the middle two for an even count; NaN for none).

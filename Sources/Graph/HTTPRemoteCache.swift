@@ -52,16 +52,18 @@ public final class HTTPRemoteCache: RemoteCache, @unchecked Sendable {
         return entry
     }
 
+    /// Streams the object to `path`: an album's video need not fit in memory.
     public func download(_ digest: Digest, to path: String) throws {
-        let (status, data) = try send("GET", url("cas", digest))
-        guard status == 200 else { throw GraphError.io(path: name + "/cas/" + digest.hex, reason: "HTTP \(status)") }
-        guard FileManager.default.createFile(atPath: path, contents: data) else { throw GraphError.io(path: path, reason: "cannot write") }
+        let status = try send("GET", url("cas", digest), saveTo: path).status
+        guard status == 200 else {
+            try? FileManager.default.removeItem(atPath: path)
+            throw GraphError.io(path: name + "/cas/" + digest.hex, reason: "HTTP \(status)")
+        }
     }
 
     public func upload(_ path: String, as digest: Digest, replacing: Bool) throws {
         if !replacing, try send("HEAD", url("cas", digest)).status == 200 { return }
-        let body = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
-        let status = try send("PUT", url("cas", digest), body: body).status
+        let status = try send("PUT", url("cas", digest), file: path).status
         guard (200..<300).contains(status) else { throw GraphError.io(path: name + "/cas/" + digest.hex, reason: "PUT answered HTTP \(status)") }
     }
 
@@ -71,7 +73,9 @@ public final class HTTPRemoteCache: RemoteCache, @unchecked Sendable {
     }
 
     /// One request, retried with backoff (0.2 s, 0.4 s) on a network error or a 5xx answer.
-    func send(_ method: String, _ url: URL, body: Data? = nil) throws -> (status: Int, data: Data) {
+    /// `body` or `file` is sent; with `saveTo`, the answer's body goes to that file instead of
+    /// memory (a body cut short is a network error, never a short file).
+    func send(_ method: String, _ url: URL, body: Data? = nil, file: String? = nil, saveTo: String? = nil) throws -> (status: Int, data: Data) {
         var request = URLRequest(url: url)
         request.httpMethod = method
         if let authorization { request.setValue(authorization, forHTTPHeaderField: "Authorization") }
@@ -79,7 +83,7 @@ public final class HTTPRemoteCache: RemoteCache, @unchecked Sendable {
         for attempt in 0..<Self.attempts {
             if attempt > 0 { Thread.sleep(forTimeInterval: 0.2 * Double(1 << (attempt - 1))) }
             do {
-                let (status, data) = try perform(request, body: body)
+                let (status, data) = try perform(request, body: body, file: file, saveTo: saveTo)
                 if status >= 500 { lastError = GraphError.io(path: name, reason: "HTTP \(status)"); continue }
                 return (status, data)
             } catch {
@@ -89,19 +93,45 @@ public final class HTTPRemoteCache: RemoteCache, @unchecked Sendable {
         throw lastError
     }
 
-    private func perform(_ request: URLRequest, body: Data?) throws -> (Int, Data) {
+    private func perform(_ request: URLRequest, body: Data?, file: String?, saveTo: String?) throws -> (Int, Data) {
         let done = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var outcome: Result<(Int, Data), Error> = .failure(GraphError.io(path: name, reason: "no answer"))
-        let handler: @Sendable (Data?, URLResponse?, Error?) -> Void = { data, response, error in
+        let name = self.name
+        let finish: @Sendable (URLResponse?, Data?, Error?) -> Void = { response, data, error in
             if let error {
-                outcome = .failure(GraphError.io(path: self.name, reason: error.localizedDescription))
+                outcome = .failure(GraphError.io(path: name, reason: error.localizedDescription))
             } else {
                 outcome = .success(((response as? HTTPURLResponse)?.statusCode ?? 0, data ?? Data()))
             }
-            done.signal()
         }
-        let task = body.map { session.uploadTask(with: request, from: $0, completionHandler: handler) }
-            ?? session.dataTask(with: request, completionHandler: handler)
+        let task: URLSessionTask
+        if let saveTo {
+            task = session.downloadTask(with: request) { location, response, error in
+                // The temporary file is gone once this returns: move it now.
+                var failure = error
+                if failure == nil, let location {
+                    try? FileManager.default.removeItem(atPath: saveTo)
+                    do { try FileManager.default.moveItem(atPath: location.path, toPath: saveTo) } catch { failure = error }
+                }
+                finish(response, nil, failure)
+                done.signal()
+            }
+        } else if let file {
+            task = session.uploadTask(with: request, fromFile: URL(fileURLWithPath: file)) { data, response, error in
+                finish(response, data, error)
+                done.signal()
+            }
+        } else if let body {
+            task = session.uploadTask(with: request, from: body) { data, response, error in
+                finish(response, data, error)
+                done.signal()
+            }
+        } else {
+            task = session.dataTask(with: request) { data, response, error in
+                finish(response, data, error)
+                done.signal()
+            }
+        }
         task.resume()
         done.wait()
         return try outcome.get()

@@ -6,6 +6,7 @@ import XCTest
 final class RemoteCacheCLITests: XCTestCase {
     var server = ""
     var url = ""
+    static let token = "tok-91c2e0-never-shown"
 
     override func setUpWithError() throws {
         server = NSTemporaryDirectory() + "ntsbuild-nginx-" + UUID().uuidString
@@ -32,7 +33,7 @@ final class RemoteCacheCLITests: XCTestCase {
         // The second machine names the cache in its Buildfile (cache.remote), the others on the command line.
         let first = try TestProject(), second = try TestProject(buildfile: TestProject.buildfile + "\ncache: {remote: \"\(url)\"}\n"),
             third = try TestProject()
-        let made = try CLI.run(["album", "-j2", "--json", "--remote-cache", url], in: first.root)
+        let made = try CLI.run(["album", "-j2", "--json", "--remote-cache", url], in: first.root, environment: ["NTSBUILD_REMOTE_TOKEN": Self.token])
         XCTAssertEqual(made.status, 0, made.stderr)
         let built = Set(made.nodes("built"))
 
@@ -49,6 +50,8 @@ final class RemoteCacheCLITests: XCTestCase {
         XCTAssertEqual(fetched.nodes("built"), [])
         XCTAssertEqual(Set(fetched.nodes("fetched")), built)
         XCTAssertEqual(try second.outputHashes(), try first.outputHashes())
+        XCTAssertFalse(made.stdout.contains(Self.token) || made.stderr.contains(Self.token))
+        XCTAssertEqual(try filesContaining(Self.token, under: first.root), [], "no secret in run.json, logs or traces")
 
         // A wrong object on the server is reported, built here and replaced there.
         let runJSON = try first.runJSON()
@@ -72,6 +75,51 @@ final class RemoteCacheCLITests: XCTestCase {
         let warnings = result.stderr.split(separator: "\n").filter { $0.contains("remote cache") }
         XCTAssertEqual(warnings.count, 1, result.stderr)
         XCTAssertTrue(result.lastErrorLine.contains(" run, 0 reused"), result.stderr)
+    }
+
+    func testNginxStoppedMidBuildIsOneWarningAndALocalBuild() throws {
+        let p = try TestProject()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.arguments = ["album", "-j1", "--json", "--remote-cache", url]
+        process.currentDirectoryURL = URL(fileURLWithPath: p.root)
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        var stdout = Data(), stopped = false
+        var stderr = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async { stderr = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        while case let chunk = out.fileHandleForReading.availableData, !chunk.isEmpty {
+            stdout.append(chunk)
+            // The server goes away once the first node is built (and on its way up).
+            if !stopped, String(decoding: stdout, as: UTF8.self).contains("\"event\":\"built\"") {
+                try script("stop", server)
+                stopped = true
+            }
+        }
+        group.wait()
+        process.waitUntilExit()
+        let text = String(decoding: stdout, as: UTF8.self) + String(decoding: stderr, as: UTF8.self)
+        XCTAssertTrue(stopped)
+        XCTAssertEqual(process.terminationStatus, 0, text)
+        let warnings = text.split(separator: "\n").filter { $0.contains("\"warning\"") && $0.contains("remote cache") }
+        XCTAssertEqual(warnings.count, 1, text)
+        let result = CLI.Result(status: 0, stdout: String(decoding: stdout, as: UTF8.self), stderr: "")
+        XCTAssertEqual(result.nodes("failed"), [])
+        XCTAssertEqual(try p.ntsbuild("-n").lastErrorLine, "ntsbuild: 0 would run, 27 fresh (dry run)")
+    }
+
+    func filesContaining(_ secret: String, under root: String) throws -> [String] {
+        let walker = FileManager.default.enumerator(atPath: root)
+        var found: [String] = []
+        while let relative = walker?.nextObject() as? String {
+            guard let data = FileManager.default.contents(atPath: root + "/" + relative) else { continue }
+            if data.range(of: Data(secret.utf8)) != nil { found.append(relative) }
+        }
+        return found
     }
 
     func testCredentialsInTheBuildfileAreRefused() throws {
