@@ -89,7 +89,8 @@ struct RemoteBench: ParsableCommand {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        var outData = Data()
+        // Both pipes are read at once, so a chatty child never blocks on a full one.
+        nonisolated(unsafe) var outData = Data()
         let group = DispatchGroup()
         group.enter()
         DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
