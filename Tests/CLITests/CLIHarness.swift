@@ -111,6 +111,17 @@ struct TestProject {
         try write("Buildfile.yaml", buildfile)
     }
 
+    /// A copy of the repository's demo album (Buildfile, audio, presets, anchors, styles), no cache.
+    static func demo() throws -> TestProject {
+        let project = try TestProject()
+        try FileManager.default.removeItem(atPath: project.root)
+        try FileManager.default.createDirectory(atPath: project.root, withIntermediateDirectories: true)
+        for item in ["Buildfile.yaml", "album", "presets", "models", "styles"] {
+            try FileManager.default.copyItem(atPath: TinyRepository.root + "/" + item, toPath: project.root + "/" + item)
+        }
+        return project
+    }
+
     /// A copy of another project, cache and renders included.
     init(copying other: TestProject) throws {
         root = NSTemporaryDirectory() + "ntsbuild-e2e-" + UUID().uuidString

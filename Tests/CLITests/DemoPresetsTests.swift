@@ -5,18 +5,10 @@ import XCTest
 /// flat, and changing from frame to frame. Frames come from `ntsbuild still` (the same code
 /// as the track videos) at a reduced output size, so the test stays quick.
 final class DemoPresetsTests: XCTestCase {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let repository = TinyRepository.root
 
     /// The demo project (Buildfile, audio, presets, anchors, style library) copied to a scratch folder.
-    static let project: String = {
-        let root = NSTemporaryDirectory() + "ntsbuild-demo-" + UUID().uuidString
-        let fm = FileManager.default
-        try! fm.createDirectory(atPath: root, withIntermediateDirectories: true)
-        for item in ["Buildfile.yaml", "album", "presets", "models", "styles"] {
-            try! fm.copyItem(atPath: repository + "/" + item, toPath: root + "/" + item)
-        }
-        return root
-    }()
+    static let project: String = try! TestProject.demo().root
 
     struct Luma {
         let values: [Double]

@@ -66,6 +66,20 @@ final class RemoteCacheCLITests: XCTestCase {
                        FileManager.default.contents(atPath: first.latest + "/one.mp4"), "the server has the video's bytes again")
     }
 
+    /// The demo album, small: a second working copy builds nothing and publishes the same bytes.
+    func testTheDemoAlbumOnASecondMachineRunsNothing() throws {
+        let first = try TestProject.demo(), second = try TestProject.demo()
+        let small = ["--set", "output.width=160", "--set", "output.height=90", "--remote-cache", url, "--json", "-j2"]
+        let made = try CLI.run(["album"] + small, in: first.root)
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let fetched = try CLI.run(["album"] + small, in: second.root)
+        XCTAssertEqual(fetched.status, 0, fetched.stderr)
+        XCTAssertEqual(fetched.nodes("built"), [], "0 nodes run")
+        XCTAssertEqual(Set(fetched.nodes("fetched")), Set(made.nodes("built")))
+        XCTAssertEqual(try second.outputHashes(), try first.outputHashes())
+        XCTAssertGreaterThan(try first.outputHashes().count, 3)
+    }
+
     func testAServerThatIsDownIsOneWarningAndALocalBuild() throws {
         try script("stop", server)
         Thread.sleep(forTimeInterval: 0.3)
