@@ -10,6 +10,11 @@
 set -euo pipefail
 action=${1:?usage: slurm_cluster.sh start|stop DIR [PORT]} dir=${2:?usage: slurm_cluster.sh start|stop DIR [PORT]}
 
+# Running, not a zombie (an exited daemon whose parent has not reaped it still answers kill -0).
+alive() {
+    [ -r "/proc/$1/stat" ] && [ "$(cut -d')' -f2 "/proc/$1/stat" | cut -d' ' -f2)" != Z ]
+}
+
 stop_pid() {
     local file=$1
     [ -f "$file" ] || return 0
@@ -18,7 +23,7 @@ stop_pid() {
     [ -n "$pid" ] || return 0
     kill "$pid" 2>/dev/null || true
     # Until it is gone (a daemon left behind would hold the port for the next start).
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 50); do alive "$pid" || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
     rm -f "$file"
 }
@@ -68,7 +73,8 @@ SlurmctldDebug=info
 SlurmdDebug=info
 ReturnToService=2
 MinJobAge=300
-SchedulerParameters=defer_batch=0
+# Schedule at once on every event and every second (the default waits up to a minute between passes).
+SchedulerParameters=sched_interval=1,bf_interval=1,defer_batch=0
 NodeName=localhost NodeAddr=127.0.0.1 CPUs=2 State=UNKNOWN
 PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 CONF
@@ -91,7 +97,7 @@ CONF
     state=""
     while [ $SECONDS -lt $deadline ]; do
         for file in munge/munged.pid slurmctld.pid slurmd.pid; do
-            if [ -f "$dir/$file" ] && ! kill -0 "$(cat "$dir/$file")" 2>/dev/null; then state="${file%.pid} died"; break 2; fi
+            if [ -f "$dir/$file" ] && ! alive "$(cat "$dir/$file")"; then state="${file%.pid} died"; break 2; fi
         done
         state=$(timeout 3 sinfo -h -N -o %t 2>/dev/null | head -1 || true)
         case "$state" in idle|mix|alloc) exit 0 ;; esac

@@ -29,8 +29,19 @@ public struct SlurmWait {
     /// `onChange` hears a line whenever the count of running or pending tasks changes.
     public func untilEnded(_ jobs: [SubmittedJob], onChange: (String) -> Void) throws -> [String] {
         var said = ""
+        var errors = 0
         while true {
-            let states = (try? commands.queueStates(of: jobs.map(\.id))) ?? []
+            let states: [(job: String, state: String)]
+            do {
+                states = try commands.queueStates(of: jobs.map(\.id))
+                errors = 0
+            } catch {
+                // A controller that is busy or restarting answers again soon; one that keeps
+                // refusing (squeue refuses ids it has forgotten) leaves the answer to accounting.
+                errors += 1
+                if errors < 10 { Thread.sleep(forTimeInterval: interval); continue }
+                states = []
+            }
             let byJob = Dictionary(grouping: states, by: \.job).mapValues { $0.map(\.state) }
             let open = states.filter { !Self.ended.contains($0.state) }
             if open.isEmpty {
