@@ -2,7 +2,7 @@
 SWIFT ?= swift
 APT_PACKAGES = pkg-config libsndfile1-dev libfftw3-dev libopenblas-dev libxxhash-dev \
 	libavcodec-dev libavformat-dev libswscale-dev libswresample-dev libavutil-dev ffmpeg \
-	chromium nginx-light
+	chromium nginx-light slurm-wlm munge
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build run test bench clean fuzz fuzz-build sanitize man

@@ -35,6 +35,9 @@ struct BuildCommand: ParsableCommand {
 
     @OptionGroup var remoteCache: RemoteCacheOption
 
+    @Flag(name: .customLong("no-publish"), help: ArgumentHelp("Build into the cache only: no run folder in renders/ (what a batch task of `submit` does).", visibility: .hidden))
+    var noPublish = false
+
     @Flag(help: "After the build, build again whenever the Buildfile, a preset or an input file changes (Ctrl-C stops).")
     var watch = false
 
@@ -95,7 +98,7 @@ struct BuildCommand: ParsableCommand {
 
         var runFolder: String?
         var unchanged = false
-        if !dryRun && result.failures.isEmpty && !result.interrupted {
+        if !dryRun && !noPublish && result.failures.isEmpty && !result.interrupted {
             let runTargets = targets.isEmpty ? ["album"] : targets
             if let latest = RunRecord.unchangedLatest(project: workspace.project, targets: runTargets, result: result,
                                                       rendersDirectory: workspace.rendersDirectory) {

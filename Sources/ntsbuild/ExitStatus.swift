@@ -4,12 +4,13 @@ import Nodes
 
 /// ntsbuild's exit statuses, after BSD's sysexits where one fits (the README lists them):
 /// 0 done, 1 a node failed, 64 a bad command line, 65 a bad Buildfile, preset or input file
-/// found before building, 66 a missing file, 130 interrupted (Ctrl-C).
+/// found before building, 66 a missing file, 69 a service it needs is missing (no Slurm client), 130 interrupted (Ctrl-C).
 enum ExitStatus: Int32 {
     case buildFailed = 1
     case usage = 64
     case badInput = 65
     case missingInput = 66
+    case unavailable = 69
     case interrupted = 130
 
     /// The status an error ends the command with.
@@ -19,6 +20,7 @@ enum ExitStatus: Int32 {
         case is UsageError, GraphError.unknownNode, StillError.badTarget, StillError.unknownTrack, StillError.badTime, StillError.beyondEnd:
             return .usage
         case GraphError.missingSource, AudioError.missing, is MissingFileError: return .missingInput
+        case SlurmError.missingTool: return .unavailable
         case let error as ConfigError: return error.fromCommandLine ? .usage : .badInput
         case let errors as ConfigErrors: return errors.errors.allSatisfy(\.fromCommandLine) ? .usage : .badInput
         case AlbumGraphError.noAlbumCut, AudioError.unreadable, AudioError.empty: return .badInput

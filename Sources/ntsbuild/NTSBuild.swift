@@ -9,7 +9,7 @@ struct NTSBuild: ParsableCommand {
         abstract: "Render an album into audio-reactive music videos through an incremental build graph.",
         version: RunRecord.toolVersion,  // the one version string: run.json records the same
         subcommands: [BuildCommand.self, ExplainCommand.self, CleanCommand.self, VerifyCommand.self, TargetsCommand.self, GraphCommand.self,
-                      CacheCommand.self, StillCommand.self, StylesCommand.self, PresetsCommand.self, ConfigCommand.self, InitCommand.self],
+                      CacheCommand.self, StillCommand.self, StylesCommand.self, PresetsCommand.self, ConfigCommand.self, InitCommand.self, SubmitCommand.self],
         defaultSubcommand: BuildCommand.self)
 
     static var subcommandNames: Set<String> {
