@@ -1,19 +1,27 @@
 # Two commands for a fresh machine: `make run` renders the demo album, `make test` runs the tests.
 SWIFT ?= swift
 APT_PACKAGES = pkg-config libsndfile1-dev libfftw3-dev libopenblas-dev libxxhash-dev \
-	libavcodec-dev libavformat-dev libswscale-dev libswresample-dev libavutil-dev ffmpeg \
-	chromium nginx-light slurm-wlm munge
+	libavcodec-dev libavformat-dev libswscale-dev libswresample-dev libavutil-dev
+# Only the tests need these: ffprobe, a headless browser for the gallery, an HTTP cache server
+# and a one-node Slurm cluster (all started by the tests themselves, without systemd).
+TEST_PACKAGES = ffmpeg chromium nginx-light slurm-wlm munge
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build run test bench clean fuzz fuzz-build sanitize man
+.PHONY: deps test-deps build run test bench clean fuzz fuzz-build sanitize man
 
-# Installs the Debian packages ntsbuild links against (and ffprobe + chromium for the tests), if missing.
-deps:
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+# Installs the Debian packages given, those that are missing.
+install_missing = @missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing:" $$missing; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+
+# The Debian packages ntsbuild links against.
+deps:
+	$(call install_missing,$(APT_PACKAGES))
+
+test-deps: deps
+	$(call install_missing,$(TEST_PACKAGES))
 
 build: deps
 	$(SWIFT) build -c release --product ntsbuild
@@ -34,7 +42,7 @@ bench: deps
 	@echo "run: .build/release/ntsbench graph | encode | look  (--help for each)"
 
 # Unit and end-to-end tests; the end-to-end tests drive the release binary.
-test: build
+test: test-deps build
 	$(SWIFT) build --build-tests
 	NTSBUILD_BIN=$(CURDIR)/.build/release/ntsbuild $(SWIFT) test --skip-build
 
