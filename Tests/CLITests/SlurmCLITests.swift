@@ -93,6 +93,32 @@ final class SlurmCLITests: XCTestCase {
         }
     }
 
+    /// The demo album (small) from a third working copy: a job array per track of exactly its
+    /// shards, the album after every track, and the bytes of a local build.
+    func testTheDemoAlbumThroughSlurmMatchesALocalBuild() throws {
+        let small = ["--set", "output.width=160", "--set", "output.height=90"]
+        let local = try TestProject.demo(), project = try TestProject.demo()
+        let built = try CLI.run(["album", "-j2", "--json"] + small, in: local.root)
+        XCTAssertEqual(built.status, 0, built.stderr)
+        let result = try CLI.run(["submit", "--slurm", "--json", "--remote-cache", url, "--wait"] + small, in: project.root, environment: environment)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let jobs = result.stdout.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]).flatMap { $0["event"] as? String == "submitted" ? $0 : nil }
+        }
+        let tracks = ["null-hypothesis", "signal-path", "phase-drift"]
+        XCTAssertEqual(Set(jobs.compactMap { $0["name"] as? String }), Set(tracks.flatMap { ["features-\($0)", "frames-\($0)", "track-\($0)"] } + ["album"]))
+        let id = Dictionary(uniqueKeysWithValues: jobs.map { ($0["name"] as! String, $0["job_id"] as! String) })
+        for track in tracks {
+            let shards = built.nodes("built").filter { $0.hasPrefix("frames:\(track):") }.count
+            XCTAssertGreaterThan(shards, 1)
+            XCTAssertEqual(jobs.first { $0["name"] as? String == "frames-\(track)" }?["array"] as? String, "0-\(shards - 1)")
+        }
+        let album = jobs.first { $0["name"] as? String == "album" }
+        XCTAssertEqual(Set(album?["dependencies"] as? [String] ?? []), Set(tracks.map { id["track-\($0)"]! }))
+        XCTAssertEqual(result.nodes("built"), [], "the local build after the jobs only fetches")
+        XCTAssertEqual(try project.outputHashes(), try local.outputHashes())
+    }
+
     func testACancelledTaskStopsItsDependentsAndTheNextSubmitRunsOnlyWhatIsMissing() throws {
         let project = try TestProject(), local = try TestProject()
         // Held jobs, so one can be cancelled before it runs; `--wait` meanwhile in the background.
