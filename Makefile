@@ -7,7 +7,7 @@ APT_PACKAGES = pkg-config libsndfile1-dev libfftw3-dev libopenblas-dev libxxhash
 TEST_PACKAGES = ffmpeg chromium nginx-light slurm-wlm munge
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps test-deps build run test bench clean fuzz fuzz-build sanitize man
+.PHONY: deps test-deps build run test bench clean fuzz fuzz-build sanitize sanitize-address sanitize-undefined man
 
 # Installs the Debian packages given, those that are missing.
 install_missing = @missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -75,14 +75,25 @@ fuzz: fuzz-build
 	done
 
 # The unit tests once under AddressSanitizer (Swift and C), then once under
-# UndefinedBehaviorSanitizer (the C kernels and shims; swiftc has no -sanitize=undefined, and
-# Swift's own arithmetic and bounds checks are on in debug builds). Slow (a full instrumented
-# build each); not part of `make test`. The end-to-end tests need the release binary and are skipped.
-sanitize: deps
+# UndefinedBehaviorSanitizer (the C kernels and shims, which stop at the first finding; swiftc
+# has no -sanitize=undefined on Linux, and Swift's own arithmetic and bounds checks are on in
+# debug builds). The UBSan half also runs SANITIZE_CLI_TESTS, end-to-end tests that drive that
+# build's instrumented ntsbuild (so the kernels run on real renders, MP3/M4A/FLAC decoding and
+# crossfades included). Slow (a full instrumented build each); not part of `make test`.
+SANITIZE_CLI_TESTS ?= AudioLengthCLITests|CrossfadeTests|StillTests|AlbumJoinCLITests
+UBSAN_SCRATCH = .build-sanitize/undefined
+
+sanitize: sanitize-address sanitize-undefined
+
+sanitize-address: test-deps
 	$(SWIFT) build --build-tests --scratch-path .build-sanitize/address -Xswiftc -sanitize=address -Xcc -fsanitize=address
 	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --skip-build --scratch-path .build-sanitize/address --skip CLITests
-	$(SWIFT) build --build-tests --scratch-path .build-sanitize/undefined -Xcc -fsanitize=undefined -Xcc -fno-sanitize-recover=undefined -Xswiftc -Xclang-linker -Xswiftc -fsanitize=undefined
-	UBSAN_OPTIONS=print_stacktrace=1 $(SWIFT) test --skip-build --scratch-path .build-sanitize/undefined --skip CLITests
+
+sanitize-undefined: test-deps
+	$(SWIFT) build --build-tests --scratch-path $(UBSAN_SCRATCH) -Xcc -fsanitize=undefined -Xcc -fno-sanitize-recover=undefined -Xswiftc -Xclang-linker -Xswiftc -fsanitize=undefined
+	UBSAN_OPTIONS=print_stacktrace=1 $(SWIFT) test --skip-build --scratch-path $(UBSAN_SCRATCH) --skip CLITests
+	UBSAN_OPTIONS=print_stacktrace=1 NTSBUILD_BIN=$(CURDIR)/$(UBSAN_SCRATCH)/debug/ntsbuild \
+		$(SWIFT) test --skip-build --scratch-path $(UBSAN_SCRATCH) --filter 'CLITests\.($(SANITIZE_CLI_TESTS))'
 
 clean:
 	rm -rf .build cache renders

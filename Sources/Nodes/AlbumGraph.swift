@@ -12,6 +12,10 @@ public struct AlbumGraph {
     /// With `--trim`: each track's clip of that stretch (seconds into its video), by track id.
     public private(set) var clips: [String: NodeID] = [:]
     public let trim: ClosedRange<Double>?
+    /// Why there is no album cut (the first track and key it cannot join), or nil.
+    public private(set) var albumProblem: String?
+    /// Each track's source audio format, in album order.
+    private var audioFormats: [AlbumCompatibility.AudioFormat] = []
 
     public init(project: Project, trim: ClosedRange<Double>? = nil) throws {
         self.project = project
@@ -22,7 +26,9 @@ public struct AlbumGraph {
         for track in project.tracks {
             try addTrack(track)
         }
-        if canCut {
+        albumProblem = AlbumCompatibility.problem(tracks: project.tracks, audio: audioFormats,
+                                                  crossfade: project.cut.crossfade > 0 && project.tracks.count > 1)
+        if albumProblem == nil {
             graph.add(AlbumRecipe(project: project, frames: frames,
                                   videos: project.tracks.map { .track($0.id) }, audio: project.tracks.map { .file($0.audio) }))
         }
@@ -34,6 +40,7 @@ public struct AlbumGraph {
         let audio = NodeID.file(track.audio)
         let file = try AudioFile(path: sourcePath(track.audio))
         let span = try AudioSpan(file: file, trimStart: track.trimStart, trimEnd: track.trimEnd)
+        audioFormats.append(.init(file: track.audio, sampleRate: file.sampleRate, channels: file.channels))
         let config = track.config
         let count = FrameTiming(sampleRate: file.sampleRate, fps: config.output.fps).frameCount(samples: span.count)
         frames[track.id] = count
@@ -71,12 +78,6 @@ public struct AlbumGraph {
         }
     }
 
-    /// An album cut needs one frame rate and one frame size.
-    private var canCut: Bool {
-        Set(project.tracks.map(\.config.output.fps)).count == 1
-            && Set(project.tracks.map { "\($0.config.output.width)x\($0.config.output.height)" }).count == 1
-    }
-
     func sourcePath(_ relative: String) -> String {
         relative.hasPrefix("/") ? relative : project.root + "/" + relative
     }
@@ -103,7 +104,7 @@ public struct AlbumGraph {
         if let trim { return try clipTargets(of: target, trim: trim) }
         let id = NodeID(target)
         if id == .album {
-            guard graph.recipes[.album] != nil else { throw AlbumGraphError.noAlbumCut }
+            guard graph.recipes[.album] != nil else { throw AlbumGraphError.noAlbumCut(albumProblem ?? "album: no album cut") }
             return [.album] + project.tracks.flatMap { previews(of: $0.id) }
         }
         // Targets that name a group of nodes: a track's previews, all its shards, a shard by number.
@@ -148,13 +149,14 @@ public struct AlbumGraph {
 
 /// A target the album cannot make as configured.
 public enum AlbumGraphError: Error, Equatable, CustomStringConvertible {
-    case noAlbumCut
+    /// The reason, naming the track and the key the cut cannot join.
+    case noAlbumCut(String)
     case notClippable(String)
     case trimOutside(ClosedRange<Double>)
 
     public var description: String {
         switch self {
-        case .noAlbumCut: return "album: all tracks must share output.fps and output size to make an album cut"
+        case .noAlbumCut(let reason): return reason
         case .notClippable(let target): return "--trim: \(target) is not a track or the album (clips are cut from track videos)"
         case .trimOutside(let range): return "--trim: \(range.lowerBound)–\(range.upperBound) s is past the end of every track it names"
         }

@@ -72,27 +72,46 @@ final class AudioLengthCLITests: XCTestCase {
     /// MP3s without a Xing frame and with a large ID3 tag: libsndfile estimates each at over
     /// three times its length. Tracks and album last as long as the decoded audio.
     func testMP3TracksAndAlbumLastAsLongAsTheDecodedAudio() throws {
-        let p = try TestProject()
         let comment = String(repeating: "x", count: 60_000)
+        try checkMP3TracksAndAlbum(lameOptions: "-b:a 64k -write_xing 0 -metadata comment=\(comment)")
+    }
+
+    /// A plain CBR MP3 without a Xing/Info frame: its length is only known by decoding it
+    /// (libsndfile's estimate comes from the file size and the first frame's bitrate).
+    func testCBRMP3WithoutXingFrameLastsAsLongAsTheDecodedAudio() throws {
+        try checkMP3TracksAndAlbum(lameOptions: "-b:a 128k -write_xing 0")
+    }
+
+    /// The same with the Xing/Info frame LAME writes by default (it states the frame count and
+    /// the encoder's delay and padding).
+    func testCBRMP3WithXingFrameLastsAsLongAsTheDecodedAudio() throws {
+        try checkMP3TracksAndAlbum(lameOptions: "-b:a 128k")
+    }
+
+    /// Encodes both test tracks to MP3 with `lameOptions`, builds the album and checks that each
+    /// track's video and audio last as long as its decoded audio (within one frame), and the
+    /// album as long as their sum (within one frame per track: no silence at the join).
+    func checkMP3TracksAndAlbum(lameOptions: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let p = try TestProject()
         for name in ["one", "two"] {
-            let status = try shell("ffmpeg -v error -i audio/\(name).wav -c:a libmp3lame -b:a 64k -write_xing 0 -metadata comment=\(comment) audio/\(name).mp3", in: p.root).status
-            XCTAssertEqual(status, 0)
+            let status = try shell("ffmpeg -v error -i audio/\(name).wav -c:a libmp3lame \(lameOptions) audio/\(name).mp3", in: p.root).status
+            XCTAssertEqual(status, 0, file: file, line: line)
         }
         try p.write("Buildfile.yaml", buildfile("audio/one.mp3", "audio/two.mp3"))
         let build = try p.ntsbuild("album")
-        XCTAssertEqual(build.status, 0, build.stderr)
+        XCTAssertEqual(build.status, 0, build.stderr, file: file, line: line)
         // Track two is trimmed by 0.5 s at the start.
         let one = try decodedSeconds(p.root + "/audio/one.mp3", rate: 22050)
         let two = try decodedSeconds(p.root + "/audio/two.mp3", rate: 22050) - 0.5
-        XCTAssertEqual(one, 3.0, accuracy: 0.1, "the MP3 decodes to about the 3 s encoded")
+        XCTAssertEqual(one, 3.0, accuracy: 0.1, "the MP3 decodes to about the 3 s encoded", file: file, line: line)
         for (name, seconds) in [("one", one), ("two", two)] {
             let (video, audio) = try durations(p.latest + "/\(name).mp4")
-            XCTAssertEqual(video, seconds, accuracy: 1.0 / 12, "\(name) video")
-            XCTAssertEqual(audio, seconds, accuracy: 1.0 / 12, "\(name) audio")
+            XCTAssertEqual(video, seconds, accuracy: 1.0 / 12, "\(name) video", file: file, line: line)
+            XCTAssertEqual(audio, seconds, accuracy: 1.0 / 12, "\(name) audio", file: file, line: line)
         }
         let (video, audio) = try durations(p.latest + "/album.mp4")
-        XCTAssertEqual(video, one + two, accuracy: 2.0 / 12, "album video: one frame per track, no silence at the join")
-        XCTAssertEqual(audio, one + two, accuracy: 2.0 / 12, "album audio")
+        XCTAssertEqual(video, one + two, accuracy: 2.0 / 12, "album video: one frame per track, no silence at the join", file: file, line: line)
+        XCTAssertEqual(audio, one + two, accuracy: 2.0 / 12, "album audio", file: file, line: line)
     }
 
     /// M4A (AAC) sources, which libsndfile does not read, render through FFmpeg's decoder: the
