@@ -8,6 +8,8 @@ public struct AlbumGraph {
     public private(set) var graph = BuildGraph()
     /// Video frames per track.
     public private(set) var frames: [String: Int] = [:]
+    /// Each track's `AudioFile.decoderTag` (absent for the default decoding).
+    private(set) var decoders: [String: String] = [:]
     public private(set) var shards: [String: [NodeID]] = [:]
     /// With `--trim`: each track's clip of that stretch (seconds into its video), by track id.
     public private(set) var clips: [String: NodeID] = [:]
@@ -29,16 +31,19 @@ public struct AlbumGraph {
         albumProblem = AlbumCompatibility.problem(tracks: project.tracks, audio: audioFormats,
                                                   crossfade: project.cut.crossfade > 0 && project.tracks.count > 1)
         if albumProblem == nil {
-            graph.add(AlbumRecipe(project: project, frames: frames,
+            graph.add(AlbumRecipe(project: project, frames: frames, decoders: decoders,
                                   videos: project.tracks.map { .track($0.id) }, audio: project.tracks.map { .file($0.audio) }))
         }
     }
 
     /// A track's nodes: features, trajectory, a rows slice and a frame shard per `shards.frames`
     /// frames, the video and its previews.
-    private mutating func addTrack(_ track: TrackSpec) throws {
-        let audio = NodeID.file(track.audio)
-        let file = try AudioFile(path: sourcePath(track.audio))
+    private mutating func addTrack(_ spec: TrackSpec) throws {
+        let audio = NodeID.file(spec.audio)
+        let file = try AudioFile(path: sourcePath(spec.audio))
+        var track = spec
+        track.audioDecoder = file.decoderTag
+        decoders[track.id] = file.decoderTag
         let span = try AudioSpan(file: file, trimStart: track.trimStart, trimEnd: track.trimEnd)
         audioFormats.append(.init(file: track.audio, sampleRate: file.sampleRate, channels: file.channels))
         let config = track.config

@@ -84,6 +84,12 @@ final class AudioLengthCLITests: XCTestCase {
 
     /// The same with the Xing/Info frame LAME writes by default (it states the frame count and
     /// the encoder's delay and padding).
+    /// A variable-bit-rate MP3 without a Xing/Info frame: libsndfile's length estimate falls
+    /// seconds short of it, so MP3 is decoded by FFmpeg, to its end.
+    func testVBRMP3WithoutXingFrameLastsAsLongAsTheDecodedAudio() throws {
+        try checkMP3TracksAndAlbum(lameOptions: "-q:a 4 -write_xing 0")
+    }
+
     func testCBRMP3WithXingFrameLastsAsLongAsTheDecodedAudio() throws {
         try checkMP3TracksAndAlbum(lameOptions: "-b:a 128k")
     }

@@ -1,7 +1,7 @@
 /// What `AudioFile` needs from a decoder: the stream's format, interleaved float frames from the
 /// current position, and exact seeks. Two implementations: `SndfileDecoder` (libsndfile: WAV,
-/// FLAC, Ogg Vorbis/Opus, MP3, …) first, and `FFmpegAudioDecoder` (libavformat/libavcodec:
-/// M4A/AAC, Opus in MP4 or WebM, WMA, …) for what libsndfile does not read. Both read the file's
+/// FLAC, Ogg Vorbis/Opus, …) first, and `FFmpegAudioDecoder` (libavformat/libavcodec: M4A/AAC,
+/// Opus in MP4 or WebM, WMA, …) for what libsndfile does not read, and for MP3 (to its real end). Both read the file's
 /// bytes through the same `BufferedAudioSource`, so a file is one file version for both.
 protocol AudioDecoder: AnyObject {
     /// Opens the stream at the source's current position (the first byte).

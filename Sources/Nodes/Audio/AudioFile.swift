@@ -31,15 +31,25 @@ public final class AudioFile {
             frameCount = try AudioFile.countFrames(decoder, channels: channels)
             DecodedLengths.shared.remember(frameCount, of: source.identity)
             source.rewind()
-            decoder = try type(of: decoder).init(source: source, path: path)
+            decoder = try AudioFile.open(source, path: path)
         }
     }
 
-    /// libsndfile first; FFmpeg for what it refuses. When neither knows the file, libsndfile's
-    /// reason is the one given (FFmpeg's would only say that no allowed container matched).
+    /// libsndfile first; FFmpeg for what it refuses, and for MP3: libsndfile stops an MP3 at its
+    /// own length estimate, which for a variable-bit-rate file without a Xing/Info frame falls
+    /// seconds short of the audio, while FFmpeg decodes to the end and trims the encoder's delay
+    /// and padding from the LAME tag. When neither knows the file, libsndfile's reason is the
+    /// one given (FFmpeg's would only say that no allowed container matched).
+    /// How this file is decoded when that is not the default, for the keys of the nodes that
+    /// read it: "ffmpeg-mp3" for MP3 (decoded by FFmpeg, not libsndfile), nil otherwise.
+    public var decoderTag: String? {
+        (decoder as? FFmpegAudioDecoder)?.containers == FFmpegAudioStream.mp3 ? "ffmpeg-mp3" : nil
+    }
+
     private static func open(_ source: BufferedAudioSource, path: String) throws -> AudioDecoder {
+        let sndfile: SndfileDecoder
         do {
-            return try SndfileDecoder(source: source, path: path)
+            sndfile = try SndfileDecoder(source: source, path: path)
         } catch let refused {
             source.rewind()
             do {
@@ -47,6 +57,15 @@ public final class AudioFile {
             } catch FFmpegAudioDecoder.NotRecognised.container {
                 throw refused
             }
+        }
+        guard sndfile.isMPEG else { return sndfile }
+        source.rewind()
+        do {
+            return try FFmpegAudioDecoder(source: source, path: path, containers: FFmpegAudioStream.mp3)
+        } catch FFmpegAudioDecoder.NotRecognised.container {
+            // Bytes libsndfile takes for MPEG audio and FFmpeg's probe does not: libsndfile reads them.
+            source.rewind()
+            return try SndfileDecoder(source: source, path: path)
         }
     }
 

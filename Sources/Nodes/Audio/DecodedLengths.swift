@@ -28,7 +28,12 @@ public final class DecodedLengths: @unchecked Sendable {
     private struct Entry: Codable {
         var file: FileIdentity
         var frames: Int
+        /// The decoding rules the length was counted under; entries of other rules are counted again.
+        var rules: Int?
     }
+
+    /// 2: MP3 is decoded by FFmpeg, to its real end (libsndfile stopped at its length estimate).
+    static let rules = 2
 
     private var frames: [FileIdentity: Int] = [:]
     private var dirty = false
@@ -39,7 +44,7 @@ public final class DecodedLengths: @unchecked Sendable {
         guard let data = FileManager.default.contents(atPath: path),
               let entries = try? JSONDecoder().decode([Entry].self, from: data) else { return }
         lock.lock()
-        for entry in entries where entry.frames >= 0 { frames[entry.file] = entry.frames }
+        for entry in entries where entry.frames >= 0 && entry.rules == Self.rules { frames[entry.file] = entry.frames }
         lock.unlock()
     }
 
@@ -49,7 +54,7 @@ public final class DecodedLengths: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard dirty else { return }
-        let entries = frames.map { Entry(file: $0.key, frames: $0.value) }
+        let entries = frames.map { Entry(file: $0.key, frames: $0.value, rules: Self.rules) }
         guard let data = try? JSONEncoder().encode(entries) else { return }
         if (try? LocalFileSystem().writeAtomically(data, to: path)) != nil { dirty = false }
     }

@@ -22,6 +22,7 @@ final class FFmpegAudioDecoder: AudioDecoder {
     let channels: Int
     private let path: String
     private let source: BufferedAudioSource
+    let containers: String
     private var stream: FFmpegAudioStream
     /// The current frame's interleaved samples and how many of its frames were already read.
     private var pending: [Float] = []
@@ -29,10 +30,16 @@ final class FFmpegAudioDecoder: AudioDecoder {
     /// Frames returned (or skipped by a seek) since the start.
     private var position = 0
 
-    init(source: BufferedAudioSource, path: String) throws {
+    convenience init(source: BufferedAudioSource, path: String) throws {
+        try self.init(source: source, path: path, containers: FFmpegAudioStream.containers)
+    }
+
+    /// `containers`: the demuxers allowed (`FFmpegAudioStream.mp3` for a file libsndfile found to be MP3).
+    init(source: BufferedAudioSource, path: String, containers: String) throws {
         self.path = path
         self.source = source
-        stream = try FFmpegAudioStream(source: source, path: path)
+        self.containers = containers
+        stream = try FFmpegAudioStream(source: source, path: path, containers: containers)
         // The first frame's format is the stream's (see FFmpegAudioStream.convert).
         _ = try stream.next(into: &pending)
         sampleRate = stream.sampleRate
@@ -69,7 +76,7 @@ final class FFmpegAudioDecoder: AudioDecoder {
     func seek(toFrame frame: Int) throws {
         if frame < position {
             source.rewind()
-            stream = try FFmpegAudioStream(source: source, path: path)
+            stream = try FFmpegAudioStream(source: source, path: path, containers: containers)
             pending = []
             consumed = 0
             position = 0

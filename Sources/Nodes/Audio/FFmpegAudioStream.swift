@@ -7,6 +7,8 @@ final class FFmpegAudioStream {
     /// The demuxers tried (FFmpeg's names). Only containers of compressed audio that libsndfile
     /// does not read: hostile bytes never reach FFmpeg's many looser probes (raw video, text, ...).
     static let containers = "mov,mp4,m4a,3gp,3g2,mj2,ogg,matroska,webm,asf,aac,ac3,eac3"
+    /// MP3 only for a file libsndfile has already found to be MPEG audio (the MP3 probe is loose).
+    static let mp3 = "mp3"
     static let ioBufferSize = 1 << 16
 
     private(set) var sampleRate: Int
@@ -28,7 +30,8 @@ final class FFmpegAudioStream {
     private var packetEnd: Int64?
     private var drained = false
 
-    init(source: BufferedAudioSource, path: String) throws {
+    /// `containers`: the demuxers allowed, FFmpeg's names separated by commas.
+    init(source: BufferedAudioSource, path: String, containers: String = FFmpegAudioStream.containers) throws {
         quietFFmpeg()
         self.path = path
         sampleRate = 0
@@ -55,10 +58,10 @@ final class FFmpegAudioStream {
         // By content only: with the file name, any text file called .m4a would be "an MP4".
         var detected: UnsafePointer<AVInputFormat>?
         guard av_probe_input_buffer2(io, &detected, nil, nil, 0, 0) >= 0, let detected,
-              !Set(String(cString: detected.pointee.name).split(separator: ",")).isDisjoint(with: FFmpegAudioStream.containers.split(separator: ",")) else {
+              !Set(String(cString: detected.pointee.name).split(separator: ",")).isDisjoint(with: containers.split(separator: ",")) else {
             throw FFmpegAudioDecoder.NotRecognised.container
         }
-        var options = makeDictionary(["format_whitelist": FFmpegAudioStream.containers])
+        var options = makeDictionary(["format_whitelist": containers])
         defer { av_dict_free(&options) }
         // avformat_open_input frees the context on failure.
         let opened = avformat_open_input(&format, path, detected, &options)

@@ -4,6 +4,8 @@ import CSndfile
 final class SndfileDecoder: AudioDecoder {
     let sampleRate: Int
     let channels: Int
+    /// An MPEG audio stream (MP3), which `AudioFile` decodes through FFmpeg instead.
+    let isMPEG: Bool
     private let path: String
     private let handle: OpaquePointer
     /// The file's bytes for libsndfile; kept alive as long as `handle`.
@@ -27,6 +29,7 @@ final class SndfileDecoder: AudioDecoder {
         handle = h
         sampleRate = Int(info.samplerate)
         channels = Int(info.channels)
+        isMPEG = info.format & Int32(SF_FORMAT_TYPEMASK) == Int32(SF_FORMAT_MPEG)
     }
 
     deinit { sf_close(handle) }

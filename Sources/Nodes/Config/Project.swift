@@ -10,6 +10,9 @@ public struct TrackSpec: Equatable, Sendable {
     public var trimStart: Double
     public var trimEnd: Double?
     public var config: TrackConfig
+    /// How the graph found the audio is decoded (`AudioFile.decoderTag`), for the keys of the
+    /// nodes that read it; set when the graph is built.
+    public var audioDecoder: String?
     /// Where each configuration key got its value, for errors found after loading.
     public var locations: [String: SourceLocation] = [:]
 

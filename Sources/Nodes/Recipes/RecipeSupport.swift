@@ -5,6 +5,9 @@ import Graph
 public struct TrimParams: Codable, Equatable, Sendable {
     public var start: Double
     public var end: Double?
+    /// How the file is decoded when that is not the default (`AudioFile.decoderTag`: MP3 goes
+    /// through FFmpeg); nil, and so absent from the key, for every other file.
+    public var decoder: String? = nil
 }
 
 /// `output.fps`, for nodes that read the frame rate only (params fields are named after the
@@ -30,7 +33,7 @@ public struct GrainSeed: Codable, Equatable, Sendable {
 }
 
 extension TrackSpec {
-    var trim: TrimParams { TrimParams(start: trimStart, end: trimEnd) }
+    var trim: TrimParams { TrimParams(start: trimStart, end: trimEnd, decoder: audioDecoder) }
 }
 
 /// Writes a safetensors table to a fresh temporary file of the build and returns its path.
