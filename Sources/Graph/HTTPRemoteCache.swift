@@ -104,6 +104,10 @@ public final class HTTPRemoteCache: RemoteCache, @unchecked Sendable {
                 outcome = .success(((response as? HTTPURLResponse)?.statusCode ?? 0, data ?? Data()))
             }
         }
+        let answered: @Sendable (Data?, URLResponse?, Error?) -> Void = { data, response, error in
+            finish(response, data, error)
+            done.signal()
+        }
         let task: URLSessionTask
         if let saveTo {
             task = session.downloadTask(with: request) { location, response, error in
@@ -113,24 +117,14 @@ public final class HTTPRemoteCache: RemoteCache, @unchecked Sendable {
                     try? FileManager.default.removeItem(atPath: saveTo)
                     do { try FileManager.default.moveItem(atPath: location.path, toPath: saveTo) } catch { failure = error }
                 }
-                finish(response, nil, failure)
-                done.signal()
+                answered(nil, response, failure)
             }
         } else if let file {
-            task = session.uploadTask(with: request, fromFile: URL(fileURLWithPath: file)) { data, response, error in
-                finish(response, data, error)
-                done.signal()
-            }
+            task = session.uploadTask(with: request, fromFile: URL(fileURLWithPath: file), completionHandler: answered)
         } else if let body {
-            task = session.uploadTask(with: request, from: body) { data, response, error in
-                finish(response, data, error)
-                done.signal()
-            }
+            task = session.uploadTask(with: request, from: body, completionHandler: answered)
         } else {
-            task = session.dataTask(with: request) { data, response, error in
-                finish(response, data, error)
-                done.signal()
-            }
+            task = session.dataTask(with: request, completionHandler: answered)
         }
         task.resume()
         done.wait()

@@ -4,12 +4,11 @@ import Graph
 /// track, and all tracks → album. Registers every node kind of the domain and wires each node's
 /// inputs: a recipe gets the ids of what it reads from here and builds none itself.
 public struct AlbumGraph {
-    public let project: Project
+    /// The project, its tracks as the graph read them (with how their audio is decoded).
+    public private(set) var project: Project
     public private(set) var graph = BuildGraph()
     /// Video frames per track.
     public private(set) var frames: [String: Int] = [:]
-    /// Each track's `AudioFile.decoderTag` (absent for the default decoding).
-    private(set) var decoders: [String: String] = [:]
     public private(set) var shards: [String: [NodeID]] = [:]
     /// With `--trim`: each track's clip of that stretch (seconds into its video), by track id.
     public private(set) var clips: [String: NodeID] = [:]
@@ -25,25 +24,22 @@ public struct AlbumGraph {
         for style in project.styles {
             graph.add(StyleRecipe(settings: style, reference: .file(style.reference)))
         }
-        for track in project.tracks {
-            try addTrack(track)
-        }
+        self.project.tracks = try project.tracks.map { try addTrack($0) }
         albumProblem = AlbumCompatibility.problem(tracks: project.tracks, audio: audioFormats,
                                                   crossfade: project.cut.crossfade > 0 && project.tracks.count > 1)
         if albumProblem == nil {
-            graph.add(AlbumRecipe(project: project, frames: frames, decoders: decoders,
+            graph.add(AlbumRecipe(project: self.project, frames: frames,
                                   videos: project.tracks.map { .track($0.id) }, audio: project.tracks.map { .file($0.audio) }))
         }
     }
 
     /// A track's nodes: features, trajectory, a rows slice and a frame shard per `shards.frames`
-    /// frames, the video and its previews.
-    private mutating func addTrack(_ spec: TrackSpec) throws {
+    /// frames, the video and its previews. Returns the track with its audio's decoding noted.
+    private mutating func addTrack(_ spec: TrackSpec) throws -> TrackSpec {
         let audio = NodeID.file(spec.audio)
         let file = try AudioFile(path: sourcePath(spec.audio))
         var track = spec
         track.audioDecoder = file.decoderTag
-        decoders[track.id] = file.decoderTag
         let span = try AudioSpan(file: file, trimStart: track.trimStart, trimEnd: track.trimEnd)
         audioFormats.append(.init(file: track.audio, sampleRate: file.sampleRate, channels: file.channels))
         let config = track.config
@@ -81,6 +77,7 @@ public struct AlbumGraph {
             graph.add(PreviewRecipe(trackID: track.id, part: part, frames: count, fps: config.output.fps, perShard: perShard,
                                     look: config.look, features: features, shards: ids, trajectory: trajectory, paletteImage: paletteImage))
         }
+        return track
     }
 
     func sourcePath(_ relative: String) -> String {

@@ -177,7 +177,7 @@ struct Summary {
 
     var line: String {
         if dryRun {
-            let remote = result.nodes.filter { $0.status == .wouldRun && $0.reasons.contains { if case .inRemoteCache = $0 { true } else { false } } }.count
+            let remote = result.nodes.filter { $0.status == .wouldRun && $0.reasons.contains(.inRemoteCache) }.count
             let fetch = remote > 0 ? " (\(remote) fetched from the remote cache)" : ""
             return "ntsbuild: \(result.count(.wouldRun)) would run\(fetch), \(result.count(.reused)) fresh (dry run)"
         }

@@ -58,6 +58,7 @@ struct SubmitCommand: ParsableCommand {
             let plan = try plan(nodes, in: workspace)
             if plan.isEmpty {
                 FileHandle.standardError.write(Data("ntsbuild: nothing to submit: every target is fresh here or in the remote cache\n".utf8))
+                if json { JSONEventStream.writeLine(["event": "nothing_to_submit"]) }
             } else {
                 let settings = try settings(workspace, remote: location)
                 if dryRun {

@@ -27,8 +27,8 @@ struct TargetsCommand: ParsableCommand {
             case .reused(let id, _):
                 states[id] = ("fresh", "")
             case .wouldRun(let id, let reasons):
-                let missing = reasons.allSatisfy { if case .neverBuilt = $0 { true } else if case .outputMissing = $0 { true } else if case .inRemoteCache = $0 { true } else { false } }
-                let remote = reasons.contains { if case .inRemoteCache = $0 { true } else { false } }
+                let missing = reasons.allSatisfy { [.neverBuilt, .outputMissing, .inRemoteCache].contains($0) }
+                let remote = reasons.contains(.inRemoteCache)
                 states[id] = (remote ? "remote" : missing ? "missing" : "stale", reasons.map(\.description).joined(separator: "; "))
             case .failed(let id, let message):
                 states[id] = ("error", message)

@@ -4,8 +4,6 @@
 /// Opus in MP4 or WebM, WMA, …) for what libsndfile does not read, and for MP3 (to its real end). Both read the file's
 /// bytes through the same `BufferedAudioSource`, so a file is one file version for both.
 protocol AudioDecoder: AnyObject {
-    /// Opens the stream at the source's current position (the first byte).
-    init(source: BufferedAudioSource, path: String) throws
     var sampleRate: Int { get }
     var channels: Int { get }
     /// Up to `frames` interleaved frames into `buffer`, not yet sanitised (NaN may pass);

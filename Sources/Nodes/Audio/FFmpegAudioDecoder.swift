@@ -30,12 +30,9 @@ final class FFmpegAudioDecoder: AudioDecoder {
     /// Frames returned (or skipped by a seek) since the start.
     private var position = 0
 
-    convenience init(source: BufferedAudioSource, path: String) throws {
-        try self.init(source: source, path: path, containers: FFmpegAudioStream.containers)
-    }
-
-    /// `containers`: the demuxers allowed (`FFmpegAudioStream.mp3` for a file libsndfile found to be MP3).
-    init(source: BufferedAudioSource, path: String, containers: String) throws {
+    /// Opens the stream at the source's current position (the first byte). `containers`: the
+    /// demuxers allowed (`FFmpegAudioStream.mp3` for a file libsndfile found to be MP3).
+    init(source: BufferedAudioSource, path: String, containers: String = FFmpegAudioStream.containers) throws {
         self.path = path
         self.source = source
         self.containers = containers

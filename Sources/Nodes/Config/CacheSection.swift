@@ -20,15 +20,10 @@ enum CacheSection {
                 throw ConfigError(YAMLSource.location(keyNode, file), "unknown key cache.\(key)\(hint)")
             }
             let location = YAMLSource.location(value, file)
-            // The scalar's own text: a URL is never a number, whatever YAML would make of it.
-            guard let text = value.scalar?.string, !text.isEmpty else {
-                throw ConfigError(location, "cache.remote: expected a URL or a folder")
-            }
+            let text = try BuildfileLoader.string(value, file, key: "cache.remote")
             if let url = URL(string: text), let scheme = url.scheme, scheme.hasPrefix("http") {
                 guard url.host != nil else { throw ConfigError(location, "cache.remote: '\(text)' is not a URL") }
-                // The authority (between "://" and the path) holds a login when it has an "@".
-                let authority = text.components(separatedBy: "://").dropFirst().first?.split(separator: "/", maxSplits: 1).first ?? ""
-                if authority.contains("@") {
+                if url.user != nil || url.password != nil {
                     throw ConfigError(location, "cache.remote: credentials do not belong in the Buildfile; give a token in NTSBUILD_REMOTE_TOKEN or a login in ~/.netrc")
                 }
             }

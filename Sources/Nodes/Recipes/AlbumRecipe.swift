@@ -37,12 +37,11 @@ public struct AlbumRecipe: Recipe {
     let audio: [NodeID]
 
     /// `videos` and `audio`: each track's video node and audio file, in album order.
-    public init(project: Project, frames: [String: Int], decoders: [String: String] = [:], videos: [NodeID], audio: [NodeID]) {
+    public init(project: Project, frames: [String: Int], videos: [NodeID], audio: [NodeID]) {
         let first = project.tracks[0].config
         params = Params(album: AlbumReads(title: project.title, artist: project.artist, cut: project.cut),
                         output: first.output, encoder: first.encoder,
-                        tracks: project.tracks.map { TrackPart(id: $0.id, title: $0.title, audio: $0.audio, frames: frames[$0.id] ?? 0,
-                                                               trim: TrimParams(start: $0.trimStart, end: $0.trimEnd, decoder: decoders[$0.id])) })
+                        tracks: project.tracks.map { TrackPart(id: $0.id, title: $0.title, audio: $0.audio, frames: frames[$0.id] ?? 0, trim: $0.trim) })
         self.videos = videos
         self.audio = audio
     }

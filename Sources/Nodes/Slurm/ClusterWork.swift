@@ -12,7 +12,7 @@ public enum ClusterWork {
         var stack = targets
         while let id = stack.popLast() {
             guard !needed.contains(id), let result = byID[id], result.status == .wouldRun,
-                  !result.reasons.contains(where: { if case .inRemoteCache = $0 { true } else { false } }) else { continue }
+                  !result.reasons.contains(.inRemoteCache) else { continue }
             needed.insert(id)
             stack.append(contentsOf: graph.inputs(of: id))
         }
