@@ -1,10 +1,12 @@
-// The CPPN's kernels, compiled for SSE2 (the x86-64 baseline every machine has) and for
-// AVX2 + FMA, chosen at run time. Swift compiles for the baseline only, which left the
-// activations at half the width the CPU offers; here the same code runs 8 lanes wide.
-// Every fused multiply-add is written out (FMA), contraction is off so the compiler adds none,
-// and the SSE2 path computes each one with a correctly rounded fmaf: both paths, and the Swift
-// `FastMath` reference in the tests, round identically, so the frames' bytes do not depend on
-// the CPU. The AVX2 path needs AVX2 and FMA (every x86-64 CPU since 2013 has both).
+// The CPPN's kernels, compiled for SSE2 (the x86-64 baseline every machine has), for AVX2 +
+// FMA and for AVX-512, chosen at run time. Swift compiles for the baseline only, which left the
+// activations at a quarter of the width an AVX-512 CPU offers; here the same code runs 8 or 16
+// lanes wide. Every fused multiply-add is written out (FMA), contraction is off so the compiler
+// adds none, and the SSE2 path computes each one with a correctly rounded fmaf: all paths, and
+// the Swift `FastMath` reference in the tests, round identically (each lane does the same IEEE
+// operations in the same order; only the number of lanes differs), so the frames' bytes do not
+// depend on the CPU. The AVX2 path needs AVX2 and FMA (every x86-64 CPU since 2013 has both);
+// the AVX-512 path needs AVX-512F only (Intel since Skylake-SP, AMD since Zen 4).
 #pragma clang fp contract(off)
 
 #include "CLookKernels.h"
@@ -52,25 +54,11 @@ static inline __m128 fma_sse2(__m128 a, __m128 b, __m128 c) {
 #define EXPBITS(shifted) _mm_castsi128_ps(_mm_slli_epi32(_mm_add_epi32(_mm_castps_si128(shifted), \
                              _mm_set1_epi32((int)(127u - MAGICBITS))), 23))
 #define FMA(a, b, c) fma_sse2((a), (b), (c))
+#define TILE 16
+#define NV 2
 #include "kernels_body.h"
 #include "cppn_body.h"
-#undef FMA
-#undef V
-#undef W
-#undef SFX
-#undef TARGET
-#undef LOAD
-#undef STORE
-#undef SET1
-#undef ADD
-#undef SUB
-#undef MUL
-#undef DIV
-#undef MIN
-#undef MAX
-#undef NEG
-#undef XOR_SIGN
-#undef EXPBITS
+#include "path_end.h"
 
 // ---- AVX2 + FMA, 8 lanes ----
 #define V __m256
@@ -91,19 +79,76 @@ static inline __m128 fma_sse2(__m128 a, __m128 b, __m128 c) {
 #define EXPBITS(shifted) _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_castps_si256(shifted), \
                              _mm256_set1_epi32((int)(127u - MAGICBITS))), 23))
 #define FMA(a, b, c) _mm256_fmadd_ps((a), (b), (c))
+#define TILE 16
+#define NV 2
 #include "kernels_body.h"
 #include "cppn_body.h"
+#include "path_end.h"
 
-static int forced_sse2 = 0;
+// ---- AVX-512F, 16 lanes ----
+// Only AVX-512F instructions (the float XOR of AVX-512DQ is done on the integer view), so every
+// AVX-512 CPU runs it. vminps/vmaxps keep SSE's rule (the second operand when either is NaN).
+// A tile is 64 pixels: four vectors per register block (cppn_body.h says why).
+#define V __m512
+#define W 16
+#define SFX avx512
+#define TARGET __attribute__((target("avx512f,avx2,fma")))
+#define LOAD _mm512_loadu_ps
+#define STORE _mm512_storeu_ps
+#define SET1 _mm512_set1_ps
+#define ADD _mm512_add_ps
+#define SUB _mm512_sub_ps
+#define MUL _mm512_mul_ps
+#define DIV _mm512_div_ps
+#define MIN _mm512_min_ps
+#define MAX _mm512_max_ps
+#define BITS _mm512_castps_si512
+#define FLOATS _mm512_castsi512_ps
+#define NEG(x) FLOATS(_mm512_xor_si512(BITS(x), _mm512_set1_epi32((int)0x80000000u)))
+#define XOR_SIGN(s, shifted) FLOATS(_mm512_xor_si512(BITS(s), _mm512_slli_epi32(BITS(shifted), 31)))
+#define EXPBITS(shifted) FLOATS(_mm512_slli_epi32(_mm512_add_epi32(BITS(shifted), \
+                             _mm512_set1_epi32((int)(127u - MAGICBITS))), 23))
+#define FMA(a, b, c) _mm512_fmadd_ps((a), (b), (c))
+#define TILE 64
+#define NV 4
+#include "kernels_body.h"
+#include "cppn_body.h"
+#include "path_end.h"
 
-int look_kernels_avx2(void) {
-    return !forced_sse2 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+_Static_assert(LOOK_CPPN_TILE % 64 == 0 && LOOK_CPPN_TILE % 16 == 0, "LOOK_CPPN_TILE covers every path's tile");
+
+// The fastest path the CPU (and the OS, which must save the wider registers) supports; the
+// compiler's runtime checks both.
+int look_kernels_best_path(void) {
+    if (__builtin_cpu_supports("avx512f")) return LOOK_PATH_AVX512;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return LOOK_PATH_AVX2;
+    return LOOK_PATH_SSE2;
 }
 
-void look_kernels_force_sse2(int on) { forced_sse2 = on; }
+// Set by tests and benchmarks only, before any kernel runs on another thread.
+static int path_limit = LOOK_PATH_AVX512;
 
-#define DISPATCH(name, ...) \
-    if (look_kernels_avx2()) name##avx2(__VA_ARGS__); else name##sse2(__VA_ARGS__)
+void look_kernels_limit(int path) { path_limit = path; }
+
+int look_kernels_path(void) {
+    int best = look_kernels_best_path();
+    return best < path_limit ? best : path_limit;
+}
+
+const char *look_kernels_path_name(int path) {
+    switch (path) {
+    case LOOK_PATH_AVX512: return "avx512";
+    case LOOK_PATH_AVX2: return "avx2";
+    default: return "sse2";
+    }
+}
+
+#define DISPATCH(name, ...)                                       \
+    switch (look_kernels_path()) {                                \
+    case LOOK_PATH_AVX512: name##avx512(__VA_ARGS__); break;      \
+    case LOOK_PATH_AVX2: name##avx2(__VA_ARGS__); break;          \
+    default: name##sse2(__VA_ARGS__); break;                      \
+    }
 
 void look_sin(float *x, size_t rows, const float *bias, size_t width) { DISPATCH(look_sin_, x, rows, bias, width); }
 void look_gaussian(float *x, size_t rows, const float *bias, size_t width) { DISPATCH(look_gaussian_, x, rows, bias, width); }

@@ -1,4 +1,4 @@
-// Included twice by kernels.c (no include guard on purpose): once with 4-lane SSE2 macros, once with 8-lane AVX2 macros.
+// Included by kernels.c once per path (no include guard on purpose): 4-lane SSE2, 8-lane AVX2 and 16-lane AVX-512 macros.
 // Needs: V (vector type), W (lanes), SFX (name suffix), TARGET (function attribute) and the
 // op macros LOAD STORE SET1 ADD SUB MUL DIV MIN MAX FMA (a·b + c, rounded once) and the integer
 // ops XOR_SIGN/EXPBITS.

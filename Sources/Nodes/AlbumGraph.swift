@@ -33,8 +33,8 @@ public struct AlbumGraph {
         }
     }
 
-    /// A track's nodes: features, trajectory, a rows slice and a frame shard per `shards.frames`
-    /// frames, the video and its previews. Returns the track with its audio's decoding noted.
+    /// A track's nodes: features, trajectory, a rows slice and a frame shard per (at most)
+    /// `shards.frames` frames (`ShardLayout`), the video and its previews. Returns the track with its audio's decoding noted.
     private mutating func addTrack(_ spec: TrackSpec) throws -> TrackSpec {
         let audio = NodeID.file(spec.audio)
         let file = try AudioFile(path: sourcePath(spec.audio))
@@ -52,8 +52,7 @@ public struct AlbumGraph {
         let perShard = config.shards.frames
         let generatorFiles = GeneratorSources(config: config.generator).nodes
         var ids: [NodeID] = []
-        for (k, start) in stride(from: 0, to: count, by: perShard).enumerated() {
-            let range = start..<min(start + perShard, count)
+        for (k, range) in ShardLayout(frames: count, perShard: perShard).ranges.enumerated() {
             let rows = NodeID.rows(track: track.id, shard: k)
             graph.add(RowsRecipe(trackID: track.id, shard: k, range: range, trajectory: trajectory))
             graph.add(FramesRecipe(track: track, shard: k, range: range, rows: rows, generatorFiles: generatorFiles))

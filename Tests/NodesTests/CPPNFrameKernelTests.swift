@@ -3,7 +3,7 @@ import Foundation
 import XCTest
 @testable import Nodes
 
-/// The fused frame kernel (look_cppn_frame, both paths) against the network written out pixel
+/// The fused frame kernel (look_cppn_frame, every path) against the network written out pixel
 /// by pixel in Swift: FastMath's activations and one fused multiply-add per weight, bias first
 /// and k ascending. Bit for bit, on sizes that leave partial tiles and partial channel blocks.
 final class CPPNFrameKernelTests: XCTestCase {
@@ -58,8 +58,11 @@ final class CPPNFrameKernelTests: XCTestCase {
         return values
     }
 
-    func testFrameKernelMatchesThePixelByPixelNetworkOnBothPaths() throws {
-        defer { look_kernels_force_sse2(0) }
+    func testFrameKernelMatchesThePixelByPixelNetworkOnSSE2() throws { try KernelPath.sse2.run(checkFrameKernel) }
+    func testFrameKernelMatchesThePixelByPixelNetworkOnAVX2() throws { try KernelPath.avx2.run(checkFrameKernel) }
+    func testFrameKernelMatchesThePixelByPixelNetworkOnAVX512() throws { try KernelPath.avx512.run(checkFrameKernel) }
+
+    func checkFrameKernel() throws {
         // hidden 32: full 4-channel blocks; 13 and 7: the 3- and 1-channel remainders; 6 layers use every activation.
         let cases: [(hidden: Int, layers: Int, width: Int, height: Int)] = [
             (32, 4, 41, 23), (13, 6, 17, 5), (7, 3, 50, 1), (5, 1, 9, 9), (3, 2, 1, 1),
@@ -72,15 +75,12 @@ final class CPPNFrameKernelTests: XCTestCase {
             config.seed = 77
             let cppn = try CPPN(config: config, latentDim: 8)
             let expected = reference(cppn, latent: latent, width: c.width, height: c.height, zoom: 1.4, rotation: -0.3)
-            for forced in [0, 1] {
-                look_kernels_force_sse2(Int32(forced))
-                let name = "hidden \(c.hidden) layers \(c.layers) \(c.width)x\(c.height) sse2 \(forced)"
-                let image = cppn.render(latent: latent, width: c.width, height: c.height, zoom: 1.4, rotation: -0.3)
-                XCTAssertEqual(image.pixels, expected.bytes, name)
-                // Bytes hide most one-ulp differences; the floats before the sigmoid do not.
-                let values = kernelValues(cppn, latent: latent, width: c.width, height: c.height, zoom: 1.4, rotation: -0.3)
-                XCTAssertEqual(values.map(\.bitPattern), expected.values.map(\.bitPattern), name)
-            }
+            let name = "hidden \(c.hidden) layers \(c.layers) \(c.width)x\(c.height)"
+            let image = cppn.render(latent: latent, width: c.width, height: c.height, zoom: 1.4, rotation: -0.3)
+            XCTAssertEqual(image.pixels, expected.bytes, name)
+            // Bytes hide most one-ulp differences; the floats before the sigmoid do not.
+            let values = kernelValues(cppn, latent: latent, width: c.width, height: c.height, zoom: 1.4, rotation: -0.3)
+            XCTAssertEqual(values.map(\.bitPattern), expected.values.map(\.bitPattern), name)
         }
     }
 }

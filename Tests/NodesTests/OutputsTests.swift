@@ -43,9 +43,9 @@ final class OutputsTests: XCTestCase {
             try writer.finish()
             paths.append(path)
         }
-        let images = try ShardFrames(paths: paths, perShard: 5).images(at: [12, 0, 7, 12])
+        let images = try ShardFrames(paths: paths, layout: ShardLayout(frames: 15, perShard: 5)).images(at: [12, 0, 7, 12])
         XCTAssertEqual(images.map { $0 }, [12, 0, 7, 12].map { MediaFixtures.frame($0, width: 32, height: 16) })
-        XCTAssertThrowsError(try ShardFrames(paths: paths, perShard: 5).images(at: [15]))
+        XCTAssertThrowsError(try ShardFrames(paths: paths, layout: ShardLayout(frames: 15, perShard: 5)).images(at: [15]))
     }
 
     func encode(_ settings: VideoSettings, to path: String) throws {

@@ -5,8 +5,9 @@
 #include <stdint.h>
 
 /// The CPPN's element-wise kernels (the maths, scalar, in Tests/NodesTests/FastMath.swift).
-/// Each runs 8 lanes wide with AVX2 when the CPU has it and 4 wide with SSE2 otherwise; both
-/// paths perform the same IEEE operations in the same order, so they give the same bits.
+/// Each runs 16 lanes wide with AVX-512, 8 with AVX2 + FMA, 4 with SSE2, the widest the CPU
+/// has; every path performs the same IEEE operations in the same order per value, so they give
+/// the same bits.
 
 /// x[p*width + j] = tanh(x[p*width + j] + bias[j]) for p in 0..<rows (the conv generator's
 /// output). For these three, bias may be NULL: x already holds the biased values.
@@ -17,8 +18,9 @@ void look_tanh(float *x, size_t rows, const float *bias, size_t width);
 /// which the whole-frame comparison cannot isolate.
 void look_sin(float *x, size_t rows, const float *bias, size_t width);
 void look_gaussian(float *x, size_t rows, const float *bias, size_t width);
-/// Pixels per tile of look_cppn_frame: coordinates are padded to a multiple of it.
-#define LOOK_CPPN_TILE 16
+/// Coordinates are padded to a multiple of this many pixels, and look_cppn_frame's scratch is
+/// sized by it: a multiple of every path's tile (16 pixels on SSE2 and AVX2, 64 on AVX-512).
+#define LOOK_CPPN_TILE 64
 
 /// Hidden-layer activations of look_cppn_frame (cos is sin with the bias shifted by π/2).
 enum { LOOK_ACT_SIN = 0, LOOK_ACT_GAUSSIAN = 1, LOOK_ACT_TANH = 2, LOOK_ACT_NONE = 3 };
@@ -50,10 +52,17 @@ void look_cppn_pack_weights(const float *w, size_t inputs, size_t outputs, float
 void look_cppn_frame(const look_cppn_net *net, const float *coords, size_t stride, size_t pixels, uint8_t *rgb,
                      float *scratch);
 
-/// 1 when the AVX2 (+ FMA for the frame kernel) path is in use (for benchmarks and reports).
-int look_kernels_avx2(void);
-/// Forces the SSE2 path (on = 1), so tests can check both paths give the same bits.
-void look_kernels_force_sse2(int on);
+/// The kernels' code paths, narrowest first.
+enum { LOOK_PATH_SSE2 = 0, LOOK_PATH_AVX2 = 1, LOOK_PATH_AVX512 = 2 };
+/// The widest path this CPU supports.
+int look_kernels_best_path(void);
+/// The path in use: the best one, or lower if limited (for benchmarks and reports).
+int look_kernels_path(void);
+/// Caps the path (LOOK_PATH_AVX512: no cap), so tests can check every path gives the same bits.
+/// Not thread-safe: set it before kernels run on other threads.
+void look_kernels_limit(int path);
+/// "sse2", "avx2" or "avx512".
+const char *look_kernels_path_name(int path);
 
 /// The per-frame constants of the post-effects (Sources/Nodes/Look/PostFX.swift).
 typedef struct {

@@ -67,9 +67,11 @@ public struct PreviewRecipe: Recipe {
     public var inputs: [NodeID] {
         switch part {
         case .poster, .anim: return [features] + shards + paletteInputs
-        case .sheet: return Array(Set(sheetFrames.map { $0 / params.shards.frames })).sorted().filter { $0 < shards.count }.map { shards[$0] } + paletteInputs
+        case .sheet: return Array(Set(sheetFrames.map(shardLayout.shard(containing:)))).sorted().filter { $0 < shards.count }.map { shards[$0] } + paletteInputs
         }
     }
+
+    var shardLayout: ShardLayout { ShardLayout(frames: frames, perShard: params.shards.frames) }
 
     /// Evenly spaced frames: the middle of each of columns × rows equal stretches of the track.
     var sheetFrames: [Int] { ContactSheet.evenlySpaced(frames: frames, cells: params.layout.columns * params.layout.rows) }
@@ -77,8 +79,8 @@ public struct PreviewRecipe: Recipe {
     public func make(_ context: BuildContext) throws -> String {
         guard frames > 0 else { throw GraphError.nodeFailed(id, message: "the track has no frames") }
         let declared = Set(inputs)  // the sheet reads only some shards; the others have no path
-        let perShard = params.shards.frames, fps = params.output.fps
-        let shardFrames = ShardFrames(paths: shards.map { declared.contains($0) ? context.path(of: $0) : "" }, perShard: perShard)
+        let fps = params.output.fps
+        let shardFrames = ShardFrames(paths: shards.map { declared.contains($0) ? context.path(of: $0) : "" }, layout: shardLayout)
         let look = params.look ?? LookConfig()
         let source = PaletteFrames(frames: shardFrames, look: look, palette: try PaletteSource(look: look).palette { context.path(of: $0) },
                                    trajectory: try trajectory.map { try Safetensors.read(path: context.path(of: $0)) })
@@ -106,7 +108,7 @@ public struct PreviewRecipe: Recipe {
             var writer: WebPAnimationWriter?
             var scaler: ImageScaler?
             // A shard at a time, so memory holds at most one shard's worth of picked frames.
-            for chunk in Dictionary(grouping: picked, by: { $0 / perShard }).sorted(by: { $0.key < $1.key }).map(\.value) {
+            for chunk in Dictionary(grouping: picked, by: shardLayout.shard(containing:)).sorted(by: { $0.key < $1.key }).map(\.value) {
                 for image in try source.images(at: chunk.sorted()) {
                     try context.checkCancellation()
                     if scaler == nil {

@@ -55,8 +55,9 @@ public struct TrackRecipe: Recipe {
                         window: window.map { FrameWindow(first: $0.lowerBound, end: $0.upperBound, shardFrames: config.shards.frames) })
         // A clip reads only the shards that hold its frames and the trail reaching into them.
         if let window, let history = try? FrameFinisher(config: config).history {
-            let firstShard = max(0, window.lowerBound - history) / config.shards.frames
-            let lastShard = (window.upperBound - 1) / config.shards.frames
+            let layout = ShardLayout(frames: frames, perShard: config.shards.frames)
+            let firstShard = layout.shard(containing: max(0, window.lowerBound - history))
+            let lastShard = layout.shard(containing: window.upperBound - 1)
             self.shards = Array(shards[min(firstShard, shards.count)..<min(lastShard + 1, shards.count)])
         } else {
             self.shards = shards
@@ -100,7 +101,10 @@ public struct TrackRecipe: Recipe {
                                          grainSeed: params.controller.wanderSeed, palette: palette)
         let window = self.window
         // The first shard read starts at a shard boundary; frames before the window only feed the trail.
-        var frame = params.window.map { $0.shardFrames * (max(0, $0.first - finisher.history) / $0.shardFrames) } ?? 0
+        var frame = params.window.map {
+            let layout = ShardLayout(frames: params.frames, perShard: $0.shardFrames)
+            return layout.start(of: layout.shard(containing: max(0, $0.first - finisher.history)))
+        } ?? 0
         for shard in shards {
             let reader = try ShardReader(path: context.path(of: shard))
             while let rendered = try reader.next() {
