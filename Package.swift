@@ -1,7 +1,7 @@
 // swift-tools-version:5.10
 import PackageDescription
 
-// Linux on x86-64 only: the C kernels have SSE2/AVX2 paths and no other (CLookKernels stops the
+// Linux on x86-64 only: the C kernels have SSE2/AVX2/AVX-512 paths and no other (CLookKernels stops the
 // build elsewhere), and the system libraries come from Debian packages. So no `platforms:`.
 let package = Package(
     name: "ntsbuild",
@@ -31,8 +31,10 @@ let package = Package(
             ]
         ),
 
-        // The CPPN's activation kernels, SSE2 and AVX2 chosen at run time (same bits on both).
+        // The CPPN's kernels, SSE2, AVX2 and AVX-512 chosen at run time (same bits on each).
         .target(name: "CLookKernels"),
+        // The CPU's vector features (OpenBLAS's core choice).
+        .target(name: "CCPUFeatures"),
         // The HPSS median filters' min/max programs, SSE2 and AVX2 chosen at run time (same bits).
         .target(name: "CFeatureKernels"),
 
@@ -42,7 +44,7 @@ let package = Package(
         .target(
             name: "Nodes",
             dependencies: [
-                "Graph", "CSndfile", "CFFTW", "COpenBLAS", "CFFmpeg", "CLookKernels", "CFeatureKernels",
+                "Graph", "CSndfile", "CFFTW", "COpenBLAS", "CFFmpeg", "CLookKernels", "CFeatureKernels", "CCPUFeatures",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

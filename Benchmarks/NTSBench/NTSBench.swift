@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Nodes
 
 /// `ntsbench graph|encode|look|remote`: the benchmarks whose results BENCHMARKS.md quotes — the
 /// build engine's per-node overhead, in-process encoding against the ffmpeg CLI, the CPPN frame
@@ -8,7 +9,13 @@ import Foundation
 struct NTSBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ntsbench", abstract: "ntsbuild's benchmarks (results go in BENCHMARKS.md).",
-        subcommands: [GraphBench.self, EncodeBench.self, LookBench.self, RemoteBench.self, ScaleBench.self])
+        subcommands: [GraphBench.self, EncodeBench.self, LookBench.self, ConvBench.self, RemoteBench.self, ScaleBench.self])
+
+    /// OpenBLAS set up as `ntsbuild` sets it up, so the references are the ones a render gets.
+    static func main() {
+        OpenBLASCore.relaunchIfMisdetected()
+        main(nil)
+    }
 }
 
 /// The median (the mean of the middle two for an even count; NaN for none).

@@ -12,11 +12,26 @@ struct NTSBuild: ParsableCommand {
                       CacheCommand.self, StillCommand.self, StylesCommand.self, PresetsCommand.self, ConfigCommand.self, InitCommand.self, SubmitCommand.self],
         defaultSubcommand: BuildCommand.self)
 
+    /// Whether the command may render (features and the conv generator run on OpenBLAS): a build
+    /// (the default subcommand), `still` or `styles`. The others skip OpenBLAS's relaunch, which
+    /// costs one more start of the program. The subcommand is the first argument that names one;
+    /// a misreading costs only that start, never a result.
+    static func rendersFrames(_ arguments: ArraySlice<String>) -> Bool {
+        let names = subcommandNames, options = arguments.prefix(while: { $0 != "--" })
+        if options.contains(where: ["--help", "-h", "--version"].contains) { return false }
+        guard let subcommand = options.first(where: names.contains) else {
+            return arguments.first?.hasPrefix("---") != true  // a shell's completion request renders nothing
+        }
+        let rendering: [any ParsableCommand.Type] = [BuildCommand.self, StillCommand.self, StylesCommand.self]
+        return rendering.contains { $0.configuration.commandName == subcommand }
+    }
+
     static var subcommandNames: Set<String> {
         Set(configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"])
     }
 
     static func main() {
+        if rendersFrames(CommandLine.arguments.dropFirst()) { OpenBLASCore.relaunchIfMisdetected() }
         do {
             main(try CommandLinePreparation.prepare(Array(CommandLine.arguments.dropFirst()), subcommands: subcommandNames))
         } catch {

@@ -75,4 +75,35 @@ final class LookConvTests: XCTestCase {
         XCTAssertEqual(ok.tracks[0].config.generator.style, "conv.safetensors")
         XCTAssertEqual(ok.tracks[0].config.generator.kind, "conv")
     }
+
+    /// A convolution computed a band of rows at a time gives the whole plane's values, for bands
+    /// of one row, of several rows with a short last band, and of everything (to rounding: how
+    /// sgemm sums depends on the matrix's width).
+    func testBandedConvolutionGivesTheValuesOfOneBand() {
+        var rng = SeededRandom(seed: 8, stream: 2)
+        let (inputs, outputs, size) = (5, 7, 13)
+        let layer = ConvLayer(inputs: inputs, outputs: outputs, weight: (0..<(outputs * inputs * 9)).map { _ in rng.nextGaussian() },
+                              bias: (0..<outputs).map { _ in rng.nextGaussian() })
+        let x = (0..<(inputs * size * size)).map { _ in rng.nextGaussian() }
+        let whole = layer.apply(x, size: size, bandFloats: Int.max / 2)
+        for rows in [1, 4, 12] {
+            let banded = layer.apply(x, size: size, bandFloats: rows * inputs * 9 * size)
+            let worst = zip(banded, whole).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? .nan
+            XCTAssertLessThan(worst, 1e-5, "bands of \(rows) rows")
+        }
+        // The convolution itself, written out for one output value, so a wrong band offset cannot
+        // hide behind two equally wrong results.
+        let (o, y, xx) = (3, 12, 0)
+        var expected = Double(layer.bias[o])
+        for c in 0..<inputs {
+            for ky in 0..<3 {
+                for kx in 0..<3 {
+                    let sy = y + ky - 1, sx = xx + kx - 1
+                    guard sy >= 0, sy < size, sx >= 0, sx < size else { continue }
+                    expected += Double(layer.weight[o * inputs * 9 + c * 9 + ky * 3 + kx]) * Double(x[c * size * size + sy * size + sx])
+                }
+            }
+        }
+        XCTAssertEqual(Double(whole[o * size * size + y * size + xx]), expected, accuracy: 1e-4)
+    }
 }

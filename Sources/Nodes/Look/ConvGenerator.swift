@@ -23,7 +23,7 @@ import Foundation
 /// (leaky ReLU only, default 0.2). `save_file(model.state_dict(), path, metadata=…)` writes it.
 /// `scripts/make_conv_reference.py` writes a tiny one and the expected output of a numpy forward pass.
 ///
-/// Convolutions are im2col + one OpenBLAS sgemm each ([out, in·9] · [in·9, H·W]); the bias is
+/// Convolutions are im2col + OpenBLAS sgemm ([out, in·9] · [in·9, H·W], a band of rows per call); the bias is
 /// pre-filled into the output rows and added by sgemm (beta 1). tanh is the CPPN's kernel, so
 /// the bytes do not depend on the host's libm. The frame is the network's square image scaled
 /// (Lanczos) to cover the render size and centre-cropped; the camera curves are not used.
@@ -156,19 +156,32 @@ struct ConvLayer: Sendable {
     let weight: [Float]
     let bias: [Float]
 
-    /// [inputs, size, size] → [outputs, size, size].
-    func apply(_ x: [Float], size: Int) -> [Float] {
+    /// Floats of im2col columns per band: 1 MB, which stays in L2 while sgemm reads it.
+    static let bandFloats = 256 * 1024
+
+    /// [inputs, size, size] → [outputs, size, size], a band of rows at a time. The band's columns
+    /// (inputs·9 × band pixels) stay in L2; a whole plane's (38 MB for 16 channels at 256²) were
+    /// allocated, zeroed and faulted in on every frame, which took more time than the products
+    /// once OpenBLAS ran its AVX-512 kernels. The values agree with one band's to rounding (how
+    /// sgemm sums depends on the matrix's width): `bandFloats` is a parameter for the test.
+    func apply(_ x: [Float], size: Int, bandFloats: Int = ConvLayer.bandFloats) -> [Float] {
         let plane = size * size, k = inputs * 9
-        var columns = [Float](repeating: 0, count: k * plane)
+        let bandRows = max(1, min(size, bandFloats / (k * size)))
+        var columns = [Float](repeating: 0, count: k * bandRows * size)
+        var out = [Float](repeating: 0, count: outputs * plane)
         x.withUnsafeBufferPointer { input in
-            columns.withUnsafeMutableBufferPointer {
-                Im2col.columns(input.baseAddress!, channels: inputs, height: size, width: size, into: $0.baseAddress!)
+            columns.withUnsafeMutableBufferPointer { cols in
+                out.withUnsafeMutableBufferPointer { o in
+                    for c in 0..<outputs { (o.baseAddress! + c * plane).update(repeating: bias[c], count: plane) }
+                    for first in stride(from: 0, to: size, by: bandRows) {
+                        let rows = first..<min(size, first + bandRows), pixels = rows.count * size
+                        Im2col.columns(input.baseAddress!, channels: inputs, height: size, width: size, rows: rows, into: cols.baseAddress!)
+                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outputs), Int32(pixels), Int32(k),
+                                    1, weight, Int32(k), cols.baseAddress!, Int32(pixels), 1, o.baseAddress! + first * size, Int32(plane))
+                    }
+                }
             }
         }
-        var out = [Float](repeating: 0, count: outputs * plane)
-        for o in 0..<outputs { out.withUnsafeMutableBufferPointer { ($0.baseAddress! + o * plane).update(repeating: bias[o], count: plane) } }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outputs), Int32(plane), Int32(k),
-                    1, weight, Int32(k), columns, Int32(plane), 1, &out, Int32(plane))
         return out
     }
 }

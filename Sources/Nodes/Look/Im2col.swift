@@ -5,18 +5,19 @@
 /// outside the image. That row order is PyTorch's weight layout [out, in, kh, kw] read as a
 /// row-major [out, in·9] matrix, so weight · columns = the convolution, [out, H·W] = CHW again.
 enum Im2col {
-    static func columns(_ input: UnsafePointer<Float>, channels: Int, height: Int, width: Int,
+    /// The columns of the output rows `rows` only: [C·9, rows.count·W].
+    static func columns(_ input: UnsafePointer<Float>, channels: Int, height: Int, width: Int, rows: Range<Int>,
                         into out: UnsafeMutablePointer<Float>) {
-        let plane = height * width
+        let plane = height * width, band = rows.count * width
         for c in 0..<channels {
             let src = input + c * plane
             for ky in 0..<3 {
                 for kx in 0..<3 {
-                    let row = out + (c * 9 + ky * 3 + kx) * plane
+                    let row = out + (c * 9 + ky * 3 + kx) * band
                     let dy = ky - 1, dx = kx - 1
-                    for y in 0..<height {
+                    for y in rows {
                         let sy = y + dy
-                        let dst = row + y * width
+                        let dst = row + (y - rows.lowerBound) * width
                         guard sy >= 0 && sy < height else {
                             dst.update(repeating: 0, count: width)
                             continue

@@ -13,8 +13,8 @@ extension CodeVersion {
     static let controller = CodeVersion("controller", Controller.version)
     /// The CPPN's fused frame kernel (`CPPN`, `CLookKernels`).
     static let cppn = CodeVersion("cppn", CPPN.version)
-    /// The conv generator (`ConvGenerator`).
-    static let convGenerator = CodeVersion("conv-generator", 1)
+    /// The conv generator (`ConvGenerator`). 2: convolutions a band of rows per sgemm (rounding moved).
+    static let convGenerator = CodeVersion("conv-generator", 2)
     /// The lossless shard files' format, written and read (`ShardWriter`, `ShardReader`).
     static let shardCodec = CodeVersion("shard-codec", ShardWriter.formatVersion)
     /// Resizing frames (swscale, Lanczos: `ImageScaler`).

@@ -1,5 +1,6 @@
 import CFFTW
 import CFFmpeg
+import CLookKernels
 import COpenBLAS
 import CSndfile
 import Foundation
@@ -20,6 +21,9 @@ enum MachineInfo {
             "libsndfile": String(cString: sf_version_string()),
             "fftw": String(cString: cfftw_version()),
             "openblas": String(cString: openblas_get_config()),
+            "openblas_core": OpenBLASCore.inUse.core,
+            "openblas_core_chosen_by": OpenBLASCore.inUse.chosenBy,
+            "look_kernels": String(cString: look_kernels_path_name(look_kernels_path())),
         ]
     }
 }
