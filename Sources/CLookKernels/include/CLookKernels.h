@@ -64,6 +64,11 @@ void look_kernels_limit(int path);
 /// "sse2", "avx2" or "avx512".
 const char *look_kernels_path_name(int path);
 
+/// For benchmarks: `iterations` rounds of register-resident FMAs at the width of `path` (which
+/// the CPU must have). Returns the FLOPs done (0 for SSE2, which has no FMA unit); the result of
+/// the arithmetic goes to *sink.
+double look_fma_peak(int path, long iterations, float *sink);
+
 /// The per-frame constants of the post-effects (Sources/Nodes/Look/PostFX.swift).
 typedef struct {
     float colour[9];        ///< hue rotation + saturation, row-major
