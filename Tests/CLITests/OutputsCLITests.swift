@@ -1,3 +1,4 @@
+import CLookKernels
 import Foundation
 import XCTest
 import Nodes
@@ -78,6 +79,16 @@ final class OutputsCLITests: XCTestCase {
         XCTAssertNotNil((run["tool"] as? [String: String])?["version"])
         let machine = run["machine"] as? [String: String] ?? [:]
         for key in ["os", "arch", "libavcodec", "libsndfile", "fftw", "openblas"] { XCTAssertNotNil(machine[key], key) }
+        // OpenBLAS's core: the one ntsbuild relaunched with where the library misjudged this CPU
+        // (Debian's 0.3.21 on a recent Xeon says Prescott), else the library's own.
+        switch OpenBLASCore.decisionHere {
+        case .use(let core):
+            XCTAssertEqual(machine["openblas_core"], core)
+            XCTAssertTrue(machine["openblas_core_chosen_by"]?.hasPrefix("ntsbuild") == true, "\(machine)")
+        case .keep:
+            XCTAssertEqual(machine["openblas_core"], OpenBLASCore.inUse.core)
+        }
+        XCTAssertEqual(machine["look_kernels"], String(cString: look_kernels_path_name(look_kernels_best_path())))
         let encoder = ((run["tracks"] as? [String: Any])?["one"] as? [String: Any])?["encoder"] as? [String: Any] ?? [:]
         XCTAssertEqual(encoder["profile"] as? String, "high")
         XCTAssertEqual(encoder["keyframe_interval"] as? Int, 60)
@@ -99,6 +110,12 @@ final class OutputsCLITests: XCTestCase {
         XCTAssertEqual(html.components(separatedBy: "<svg").count - 1, 2, "one feature plot per track")
         XCTAssertTrue(html.contains("rms_norm") && html.contains("onset_norm") && html.contains("centroid_norm"))
         XCTAssertFalse(html.contains("src=\"http") || html.contains("href=\"http") || html.contains("src=\"/"), "no external or absolute links")
+        // The user's OPENBLAS_CORETYPE is never overridden, and is recorded as theirs.
+        let userSet = try CLI.run(["--set", "encoder.crf=24"], in: p.root, environment: ["OPENBLAS_CORETYPE": "Haswell"])
+        XCTAssertEqual(userSet.status, 0, userSet.stderr)
+        let userMachine = try p.runJSON()["machine"] as? [String: String] ?? [:]
+        XCTAssertEqual(userMachine["openblas_core"], "Haswell")
+        XCTAssertEqual(userMachine["openblas_core_chosen_by"], "OPENBLAS_CORETYPE=Haswell")
     }
 
     // MARK: - verify

@@ -84,6 +84,13 @@ public enum OpenBLASCore {
         return value.split(separator: " ").last.map(String.init) == String(getpid())
     }
 
+    /// The decision for this process's CPU, library and environment (what a rendering command
+    /// started from here would do; tests compare run.json with it).
+    public static var decisionHere: Decision {
+        decide(features: cpu_features(), reported: String(cString: openblas_get_corename()),
+               userSetting: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"])
+    }
+
     /// Call first thing in `main`, before any thread starts: re-executes the program with
     /// OPENBLAS_CORETYPE set when OpenBLAS misjudged the CPU, or, in the relaunched process,
     /// takes the variable out of the environment again. Returns only when no relaunch happens.
@@ -93,10 +100,7 @@ public enum OpenBLASCore {
             return
         }
         unsetenv(marker)  // inherited from a relaunched parent: this process chooses for itself
-        let environment = ProcessInfo.processInfo.environment
-        let reported = String(cString: openblas_get_corename())
-        guard case .use(let core) = decide(features: cpu_features(), reported: reported,
-                                           userSetting: environment["OPENBLAS_CORETYPE"]) else { return }
+        guard case .use(let core) = decisionHere else { return }
         // The program's own path, not /proc/self/exe, so `ps` and `top` still say ntsbuild.
         guard let program = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return }
         setenv("OPENBLAS_CORETYPE", core, 1)
