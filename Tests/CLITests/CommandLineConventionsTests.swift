@@ -82,7 +82,7 @@ final class CommandLineConventionsTests: XCTestCase {
         let p = try TestProject(copying: Self.built)
         let dot = try p.ntsbuild("graph", "track:one", "--format", "dot")
         XCTAssertEqual(dot.status, 0, dot.stderr)
-        XCTAssertTrue(dot.stdout.contains(#"[label="rows:one:0000\ntrajectory rows 0..9"]"#), dot.stdout)
+        XCTAssertTrue(dot.stdout.contains(#"[label="rows:one:0000\ntrajectory rows 0..8"]"#), dot.stdout)
         XCTAssertFalse(dot.stdout.contains(#"\\n"#), "no escaped backslash before n")
     }
 
