@@ -1,3 +1,4 @@
+import CLookKernels
 import Foundation
 import XCTest
 @testable import Nodes
@@ -9,7 +10,15 @@ final class LookPinnedBytesTests: XCTestCase {
         bytes.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
     }
 
-    func testFramesMatchPinnedDigests() throws {
+    // Every kernel path must give the pinned bytes; a path this CPU lacks is reported as skipped.
+    func testFramesMatchPinnedDigestsOnSSE2() throws { try KernelPath.sse2.run(checkFrames) }
+    func testFramesMatchPinnedDigestsOnAVX2() throws { try KernelPath.avx2.run(checkFrames) }
+    func testFramesMatchPinnedDigestsOnAVX512() throws { try KernelPath.avx512.run(checkFrames) }
+    func testPostEffectsMatchPinnedDigestsOnSSE2() throws { try KernelPath.sse2.run(checkPostEffects) }
+    func testPostEffectsMatchPinnedDigestsOnAVX2() throws { try KernelPath.avx2.run(checkPostEffects) }
+    func testPostEffectsMatchPinnedDigestsOnAVX512() throws { try KernelPath.avx512.run(checkPostEffects) }
+
+    func checkFrames() throws {
         // Odd sizes and widths exercise every vector tail; 6 layers use every activation.
         let cases: [(hidden: Int, layers: Int, width: Int, height: Int, digest: UInt64)] = [
             (32, 4, 160, 90, 8_335_021_322_502_531_055), (13, 6, 37, 23, 4_331_279_030_169_692_804),
@@ -27,7 +36,7 @@ final class LookPinnedBytesTests: XCTestCase {
     }
 
     /// Post-effects are part of the track's bytes too (bump `PostFX.version` when these move).
-    func testPostEffectsMatchPinnedDigests() throws {
+    func checkPostEffects() throws {
         // A seeded frame of gradients and noise, not a CPPN frame: these digests must move only
         // when the post-effects do.
         var rng = SeededRandom(seed: 9, stream: 3)
