@@ -13,12 +13,12 @@ struct NTSBuild: ParsableCommand {
         defaultSubcommand: BuildCommand.self)
 
     /// Whether the command may render (features and the conv generator run on OpenBLAS): a build
-    /// (the default subcommand), `still` or `styles`. The others skip OpenBLAS's relaunch, which
-    /// costs one more start of the program. The subcommand is the first argument that names one;
-    /// a misreading costs only that start, never a result.
+    /// (the default subcommand) that is not a dry run, `still` or `styles`. The others skip
+    /// OpenBLAS's relaunch, which costs one more start of the program (~70 ms). The subcommand is
+    /// the first argument that names one; a misreading costs only that start, never a result.
     static func rendersFrames(_ arguments: ArraySlice<String>) -> Bool {
         let names = subcommandNames, options = arguments.prefix(while: { $0 != "--" })
-        if options.contains(where: ["--help", "-h", "--version"].contains) { return false }
+        if options.contains(where: ["--help", "-h", "--version", "-n", "--dry-run"].contains) { return false }
         guard let subcommand = options.first(where: names.contains) else {
             return arguments.first?.hasPrefix("---") != true  // a shell's completion request renders nothing
         }
