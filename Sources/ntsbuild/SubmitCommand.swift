@@ -82,10 +82,12 @@ struct SubmitCommand: ParsableCommand {
     }
 
     func settings(_ workspace: Workspace, remote: String) throws -> SlurmTaskSettings {
-        return SlurmTaskSettings(executable: Self.executablePath, projectRoot: workspace.project.root,
-                                 buildArguments: ["-f", workspace.project.buildfile] + forwardedOptions + ["--remote-cache", remote],
-                                 partition: partition, cpusPerTask: cpusPerTask, arrayLimit: arrayLimit, extraOptions: sbatchArguments,
-                                 logDirectory: workspace.rendersDirectory + "/slurm")
+        let settings = SlurmTaskSettings(executable: Self.executablePath, projectRoot: workspace.project.root,
+                                         buildArguments: ["-f", workspace.project.buildfile] + forwardedOptions + ["--remote-cache", remote],
+                                         partition: partition, cpusPerTask: cpusPerTask, arrayLimit: arrayLimit, extraOptions: sbatchArguments,
+                                         logDirectory: workspace.rendersDirectory + "/slurm")
+        try settings.validate()
+        return settings
     }
 
     /// The overlays every task's build must see, so its keys are the plan's.

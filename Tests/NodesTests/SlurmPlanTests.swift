@@ -74,6 +74,25 @@ final class SlurmPlanTests: XCTestCase {
         XCTAssertFalse(scripts[0].contains("--dependency"), scripts[0])
         XCTAssertTrue(scripts[0].contains(" build features:one trajectory:one --no-publish"), scripts[0])
     }
+    /// sbatch splits `#SBATCH` lines at blanks outside double quotes (checked on the test cluster:
+    /// `--chdir="/tmp/a b"` runs the job in "/tmp/a b") and reads --output as a pattern.
+    func testFoldersWithBlanksAndPercentSignsAreQuotedForSbatch() throws {
+        let plan = SlurmPlan(needed: [.features(track: "one")], trackOrder: ["one"])
+        let settings = SlurmTaskSettings(executable: "/usr/bin/ntsbuild", projectRoot: "/shared/My Album", buildArguments: [],
+                                         logDirectory: "/shared/My Album/100% done/slurm")
+        try settings.validate()
+        let lines = SlurmSubmission.scripts(plan, settings: settings)[0].split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.contains("#SBATCH --chdir=\"/shared/My Album\""), "\(lines)")
+        XCTAssertTrue(lines.contains("#SBATCH --output=\"/shared/My Album/100%% done/slurm/ntsbuild-features-one-%j.log\""), "\(lines)")
+        XCTAssertTrue(lines.contains("cd '/shared/My Album'"), "\(lines)")
+        for bad in ["/shared/say \"hi\"", "/shared/line\nbreak"] {
+            let refused = SlurmTaskSettings(executable: "/usr/bin/ntsbuild", projectRoot: bad, buildArguments: [], logDirectory: "/logs")
+            XCTAssertThrowsError(try refused.validate()) { error in
+                XCTAssertTrue("\(error)".hasPrefix("project folder "), "\(error)")
+                XCTAssertFalse("\(error)".contains("\n"), "one line: \(error)")
+            }
+        }
+    }
 }
 
 private struct FakeRecipe: Recipe {

@@ -8,6 +8,8 @@ public enum SlurmError: Error, CustomStringConvertible, Equatable {
     case unexpectedAnswer(String, answer: String)
     /// Jobs that ended other than COMPLETED, as `name (id): STATE`.
     case jobsFailed([String])
+    /// A folder that cannot be written into an `#SBATCH` line (what it is, the path, the character).
+    case unsubmittablePath(String, path: String, character: Unicode.Scalar)
 
     public var description: String {
         switch self {
@@ -15,6 +17,9 @@ public enum SlurmError: Error, CustomStringConvertible, Equatable {
         case .commandFailed(let tool, let status, let message): return "\(tool) failed (exit status \(status)): \(message)"
         case .unexpectedAnswer(let tool, let answer): return "\(tool) answered '\(answer)', not a job id"
         case .jobsFailed(let jobs): return "\(jobs.count) job\(jobs.count == 1 ? "" : "s") did not complete: " + jobs.joined(separator: ", ")
+        case .unsubmittablePath(let what, let path, let character):
+            let shown = character.properties.generalCategory == .control ? "a control character" : "'\(character)'"
+            return "\(what) \(path.debugDescription) holds \(shown), which sbatch cannot read in an #SBATCH line: move or rename it to submit"
         }
     }
 }

@@ -27,14 +27,26 @@ public struct SlurmTaskSettings: Sendable {
         self.extraOptions = extraOptions
         self.logDirectory = logDirectory
     }
+
+    /// The folders written into `#SBATCH` lines must be ones sbatch can read back: it splits
+    /// those lines at blanks outside double quotes and has no escape for a double quote.
+    public func validate() throws {
+        for (what, path) in [("project folder", projectRoot), ("log folder", logDirectory)] {
+            if let bad = path.unicodeScalars.first(where: { $0 == "\"" || $0.properties.generalCategory == .control }) {
+                throw SlurmError.unsubmittablePath(what, path: path, character: bad)
+            }
+        }
+    }
 }
 
 /// The batch script of one job. Its dependencies are written in as given: job ids when it is
 /// submitted, job names (`<features-one>`) when `--dry-run` shows it.
 public enum SlurmScript {
     public static func text(for job: SlurmJob, settings: SlurmTaskSettings, dependencies: [String]) -> String {
-        var options = ["--job-name=ntsbuild-\(job.name)", "--chdir=\(settings.projectRoot)", "--cpus-per-task=\(settings.cpusPerTask)",
-                       "--output=\(settings.logDirectory)/ntsbuild-\(job.name)-" + (job.shards == nil ? "%j.log" : "%A_%a.log")]
+        // A '%' of the folder is doubled: sbatch reads --output as a pattern (%j, %A, %a).
+        let logs = settings.logDirectory.replacingOccurrences(of: "%", with: "%%")
+        var options = ["--job-name=ntsbuild-\(job.name)", "--chdir=" + sbatchValue(settings.projectRoot), "--cpus-per-task=\(settings.cpusPerTask)",
+                       "--output=" + sbatchValue("\(logs)/ntsbuild-\(job.name)-" + (job.shards == nil ? "%j.log" : "%A_%a.log"))]
         if let partition = settings.partition { options.append("--partition=\(partition)") }
         if let ranges = job.arrayRanges { options.append("--array=" + ranges + (settings.arrayLimit.map { "%\($0)" } ?? "")) }
         if !dependencies.isEmpty {
@@ -57,6 +69,12 @@ public enum SlurmScript {
             + settings.buildArguments.map(quoted)
         lines.append("exec " + command.joined(separator: " "))
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// An `#SBATCH` option's value: in double quotes if it holds a blank (sbatch splits there).
+    /// `SlurmTaskSettings.validate` has refused double quotes and control characters.
+    static func sbatchValue(_ value: String) -> String {
+        value.contains(where: \.isWhitespace) ? "\"" + value + "\"" : value
     }
 
     /// One shell word, whatever it holds.
