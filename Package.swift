@@ -34,8 +34,8 @@ let package = Package(
         // The CPPN's kernels and the post-effects row, SSE2, AVX2 and AVX-512 chosen at run time
         // (same bits on each). Optimised in debug builds too, as in release: the post-effects' paths
         // differ only once the compiler vectorises them, and the tests must see the paths that ship.
-        .target(name: "CLookKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
-        // The CPU's vector features (OpenBLAS's core choice).
+        .target(name: "CLookKernels", dependencies: ["CCPUFeatures"], cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
+        // The CPU's vector features: the kernels' path and OpenBLAS's core are chosen from them.
         .target(name: "CCPUFeatures"),
         // The HPSS median filters' min/max programs, SSE2 and AVX2 chosen at run time (same bits).
         .target(name: "CFeatureKernels"),

@@ -12,9 +12,11 @@
 // order is ours (bias, then k = 0, 1, …, one FMA each), so a frame's bytes no longer depend on
 // which kernel OpenBLAS picks for the CPU.
 //
-// TILE = 16 pixels on AVX2 (one register block wide; 64 on AVX-512): the same speed as 48 or 96 at H = 32
+// TILE = 16 pixels on AVX2 (one register block wide): the same speed as 48 or 96 at H = 32
 // within this VM's noise, and at H = 256 (a 64 KB tile instead of 192 KB) 71 against 61 GFLOP/s
-// for 48 — medians of four interleaved rounds of `bench look`.
+// for 48 — medians of four interleaved rounds of `bench look`. On AVX-512 one register block is
+// 64 pixels; at H = 256 its 128 KB tile no longer fits L1, yet it renders at 107–155 GFLOP/s
+// against SkylakeX sgemm's ~155 (`ntsbench look --hidden 256 --frames 3`, two rounds).
 //
 // Layout inside a tile is channel-major (`a[k * TILE + p]`): pixels run along the vector lanes,
 // so every activation, the first layer and the 3-channel output are plain vector loops.

@@ -10,6 +10,7 @@
 #pragma clang fp contract(off)
 
 #include "CLookKernels.h"
+#include "CCPUFeatures.h"
 #include <math.h>
 #include <string.h>
 
@@ -117,11 +118,12 @@ static inline __m128 fma_sse2(__m128 a, __m128 b, __m128 c) {
 
 _Static_assert(LOOK_CPPN_TILE % 64 == 0 && LOOK_CPPN_TILE % 16 == 0, "LOOK_CPPN_TILE covers every path's tile");
 
-// The fastest path the CPU (and the OS, which must save the wider registers) supports; the
-// compiler's runtime checks both.
+// The fastest path the CPU (and the OS, which must save the wider registers) supports, from
+// the one detection OpenBLAS's core choice also reads (CCPUFeatures).
 int look_kernels_best_path(void) {
-    if (__builtin_cpu_supports("avx512f")) return LOOK_PATH_AVX512;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return LOOK_PATH_AVX2;
+    int f = cpu_features();
+    if (f & CPU_AVX512F) return LOOK_PATH_AVX512;
+    if ((f & (CPU_AVX2 | CPU_FMA)) == (CPU_AVX2 | CPU_FMA)) return LOOK_PATH_AVX2;
     return LOOK_PATH_SSE2;
 }
 

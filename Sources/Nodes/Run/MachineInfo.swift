@@ -13,6 +13,7 @@ enum MachineInfo {
         func field<T>(_ value: T) -> String {
             withUnsafeBytes(of: value) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         }
+        let openblasCore = OpenBLASCore.inUse
         return [
             "os": "\(field(u.sysname)) \(field(u.release))",
             "arch": field(u.machine),
@@ -21,8 +22,8 @@ enum MachineInfo {
             "libsndfile": String(cString: sf_version_string()),
             "fftw": String(cString: cfftw_version()),
             "openblas": String(cString: openblas_get_config()),
-            "openblas_core": OpenBLASCore.inUse.core,
-            "openblas_core_chosen_by": OpenBLASCore.inUse.chosenBy,
+            "openblas_core": openblasCore.core,
+            "openblas_core_chosen_by": openblasCore.chosenBy,
             "look_kernels": String(cString: look_kernels_path_name(look_kernels_path())),
         ]
     }
