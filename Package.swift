@@ -61,11 +61,11 @@ let package = Package(
         .executableTarget(name: "Benchmarks", dependencies: ["Nodes"], path: "Benchmarks/FeaturesBench"),
         // Style fitting against random seeds over reference images (BENCHMARKS.md, Styles); not shipped.
         .executableTarget(name: "StyleBench", dependencies: ["Nodes"], path: "Benchmarks/StyleBench"),
-        // `ntsbench graph|encode|look`: engine overhead, encoding vs the ffmpeg CLI, the CPPN kernel vs
-        // OpenBLAS sgemm (BENCHMARKS.md); not shipped.
+        // `ntsbench graph|encode|look|conv|finish|…`: engine overhead, encoding vs the ffmpeg CLI, the
+        // CPPN kernel vs OpenBLAS sgemm, the track node's stages (BENCHMARKS.md); not shipped.
         .executableTarget(
             name: "ntsbench",
-            dependencies: ["Graph", "Nodes", "COpenBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Graph", "Nodes", "COpenBLAS", "CFFmpeg", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/NTSBench"
         ),
 

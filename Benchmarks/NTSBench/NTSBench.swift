@@ -9,7 +9,7 @@ import Nodes
 struct NTSBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ntsbench", abstract: "ntsbuild's benchmarks (results go in BENCHMARKS.md).",
-        subcommands: [GraphBench.self, EncodeBench.self, LookBench.self, ConvBench.self, RemoteBench.self, ScaleBench.self])
+        subcommands: [GraphBench.self, EncodeBench.self, LookBench.self, ConvBench.self, FinishBench.self, RemoteBench.self, ScaleBench.self])
 
     /// OpenBLAS set up as `ntsbuild` sets it up, so the references are the ones a render gets.
     static func main() {

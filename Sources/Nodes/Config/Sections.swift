@@ -57,6 +57,7 @@ public struct PostFXConfig: Codable, Equatable, Sendable {
     public var trails: Bool = false
     public var grain: Double = 0.0
     public var flash: Double = 0.0
+    public init() {}
 }
 
 public struct EncoderConfig: Codable, Equatable, Sendable {
