@@ -52,12 +52,20 @@ void cffmpeg_rgb24_to_bgrx(const uint8_t *src, int width, int height, uint8_t *d
     }
 }
 
-void cffmpeg_rgb24_extract_channel(const uint8_t *src, size_t count, int channel, uint8_t *plane) {
-    src += channel;
-    for (size_t i = 0; i < count; i++, src += 3) plane[i] = *src;
+void cffmpeg_rgb24_split(const uint8_t *restrict src, size_t count,
+                         uint8_t *restrict c0, uint8_t *restrict c1, uint8_t *restrict c2) {
+    for (size_t i = 0; i < count; i++) {
+        c0[i] = src[3 * i];
+        c1[i] = src[3 * i + 1];
+        c2[i] = src[3 * i + 2];
+    }
 }
 
-void cffmpeg_rgb24_insert_channel(const uint8_t *plane, size_t count, int channel, uint8_t *dst) {
-    dst += channel;
-    for (size_t i = 0; i < count; i++, dst += 3) *dst = plane[i];
+void cffmpeg_rgb24_merge(const uint8_t *restrict c0, const uint8_t *restrict c1, const uint8_t *restrict c2,
+                         size_t count, uint8_t *restrict dst) {
+    for (size_t i = 0; i < count; i++) {
+        dst[3 * i] = c0[i];
+        dst[3 * i + 1] = c1[i];
+        dst[3 * i + 2] = c2[i];
+    }
 }

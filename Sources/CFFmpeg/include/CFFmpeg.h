@@ -42,9 +42,10 @@ int cffmpeg_x264_asm_without_avx512(char *buffer, size_t size);
 /// Pixel shuffles used by the media layer (plain C: fast even in debug builds, and exact).
 /// RGB24 rows (tightly packed, width*3 bytes) into B,G,R,X rows of `dst_stride` bytes, X = `fourth`.
 void cffmpeg_rgb24_to_bgrx(const uint8_t *src, int width, int height, uint8_t *dst, int dst_stride, uint8_t fourth);
-/// Channel `channel` (0..2) of `count` RGB24 pixels into a plane of `count` bytes.
-void cffmpeg_rgb24_extract_channel(const uint8_t *src, size_t count, int channel, uint8_t *plane);
-/// A plane of `count` bytes into channel `channel` (0..2) of `count` RGB24 pixels.
-void cffmpeg_rgb24_insert_channel(const uint8_t *plane, size_t count, int channel, uint8_t *dst);
+/// `count` RGB24 pixels into three planes of `count` bytes: channel 0 into `c0`, 1 into `c1`, 2 into `c2`.
+/// One pass over the pixels (three strided passes, one per channel, cost twice as much).
+void cffmpeg_rgb24_split(const uint8_t *src, size_t count, uint8_t *c0, uint8_t *c1, uint8_t *c2);
+/// Three planes of `count` bytes into `count` RGB24 pixels (`c0` is channel 0).
+void cffmpeg_rgb24_merge(const uint8_t *c0, const uint8_t *c1, const uint8_t *c2, size_t count, uint8_t *dst);
 
 #endif

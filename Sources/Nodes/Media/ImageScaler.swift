@@ -11,9 +11,11 @@ public final class ImageScaler {
     public let target: (width: Int, height: Int)
     public let algorithm: String
     private let context: OpaquePointer?  // nil when the sizes are equal
-    /// One channel of the source as swscale reads it (padded: see `SwscaleSource`).
-    private var srcPlane = SwscaleSource()
-    private var dstPlane: [UInt8] = []
+    /// The source's three channels as swscale reads them, one after another, each followed by
+    /// `SwscaleSource.padding` bytes that are never written.
+    private var srcPlanes = SwscaleSource()
+    /// The three scaled channels, merged into the output in one pass.
+    private var dstPlanes: [[UInt8]] = []
 
     public init(from: (Int, Int), to: (Int, Int), algorithm: String = "lanczos") throws {
         source = (from.0, from.1)
@@ -49,26 +51,25 @@ public final class ImageScaler {
                      "image is \(image.width)x\(image.height), scaler expects \(source.width)x\(source.height)")
         guard let context else { return image }
         let (sw, sh) = source, (tw, th) = target
-        if dstPlane.count != tw * th { dstPlane = [UInt8](repeating: 0, count: tw * th) }
-        var out = [UInt8](repeating: 0, count: tw * th * 3)
-        for channel in 0..<3 {
-            srcPlane.withPixels(count: sw * sh) { plane in
-                image.pixels.withUnsafeBufferPointer { src in
-                    cffmpeg_rgb24_extract_channel(src.baseAddress, sw * sh, Int32(channel), plane)
-                }
-                dstPlane.withUnsafeMutableBufferPointer { d in
-                    var srcData: [UnsafePointer<UInt8>?] = [UnsafePointer(plane), nil, nil, nil]
+        if dstPlanes.first?.count != tw * th { dstPlanes = [[UInt8]](repeating: [UInt8](repeating: 0, count: tw * th), count: 3) }
+        let planeStride = sw * sh + SwscaleSource.padding
+        srcPlanes.withPixels(count: 3 * planeStride - SwscaleSource.padding) { planes in
+            image.pixels.withUnsafeBufferPointer {
+                cffmpeg_rgb24_split($0.baseAddress, sw * sh, planes, planes + planeStride, planes + 2 * planeStride)
+            }
+            for channel in 0..<3 {
+                dstPlanes[channel].withUnsafeMutableBufferPointer { d in
+                    var srcData: [UnsafePointer<UInt8>?] = [UnsafePointer(planes + channel * planeStride), nil, nil, nil]
                     var srcStride: [Int32] = [Int32(sw), 0, 0, 0]
                     var dstData: [UnsafeMutablePointer<UInt8>?] = [d.baseAddress, nil, nil, nil]
                     var dstStride: [Int32] = [Int32(tw), 0, 0, 0]
                     _ = sws_scale(context, &srcData, &srcStride, 0, Int32(sh), &dstData, &dstStride)
                 }
             }
-            dstPlane.withUnsafeBufferPointer { d in
-                out.withUnsafeMutableBufferPointer { o in
-                    cffmpeg_rgb24_insert_channel(d.baseAddress, tw * th, Int32(channel), o.baseAddress)
-                }
-            }
+        }
+        let out = [UInt8](unsafeUninitializedCapacity: tw * th * 3) { o, count in
+            cffmpeg_rgb24_merge(dstPlanes[0], dstPlanes[1], dstPlanes[2], tw * th, o.baseAddress)
+            count = tw * th * 3
         }
         return RGBImage(width: tw, height: th, pixels: out)
     }

@@ -8,18 +8,13 @@ import CFFmpeg
 /// (it predicts each plane from its own neighbours).
 enum ShardPixels {
     static let format = AV_PIX_FMT_GBRP
-    /// The RGB24 channel each `gbrp` plane holds.
-    private static let planeChannels: [Int32] = [1, 2, 0]
-
-    /// Copies `image` into a `gbrp` frame of the same size.
+    /// Copies `image` into a `gbrp` frame of the same size (R into plane 2, G into 0, B into 1).
     static func fill(_ frame: UnsafeMutablePointer<AVFrame>, from image: RGBImage) {
         let w = image.width
+        let (g, b, r) = planes(frame)
         image.pixels.withUnsafeBufferPointer { src in
-            for (index, channel) in planeChannels.enumerated() {
-                let (plane, stride) = Self.plane(frame, index)
-                for y in 0..<image.height {
-                    cffmpeg_rgb24_extract_channel(src.baseAddress! + y * w * 3, w, channel, plane + y * stride)
-                }
+            for y in 0..<image.height {
+                cffmpeg_rgb24_split(src.baseAddress! + y * w * 3, w, r.base + y * r.stride, g.base + y * g.stride, b.base + y * b.stride)
             }
         }
     }
@@ -27,11 +22,11 @@ enum ShardPixels {
     /// Reads a `gbrp` frame back into an RGB24 image.
     static func image(from frame: UnsafeMutablePointer<AVFrame>) -> RGBImage {
         let w = Int(frame.pointee.width), h = Int(frame.pointee.height)
+        let (g, b, r) = planes(frame)
         var pixels = [UInt8](repeating: 0, count: w * h * 3)
         pixels.withUnsafeMutableBufferPointer { dst in
-            for (index, channel) in planeChannels.enumerated() {
-                let (plane, stride) = Self.plane(frame, index)
-                for y in 0..<h { cffmpeg_rgb24_insert_channel(plane + y * stride, w, channel, dst.baseAddress! + y * w * 3) }
+            for y in 0..<h {
+                cffmpeg_rgb24_merge(r.base + y * r.stride, g.base + y * g.stride, b.base + y * b.stride, w, dst.baseAddress! + y * w * 3)
             }
         }
         return RGBImage(width: w, height: h, pixels: pixels)
@@ -45,11 +40,11 @@ enum ShardPixels {
         }
     }
 
-    private static func plane(_ frame: UnsafeMutablePointer<AVFrame>, _ index: Int) -> (UnsafeMutablePointer<UInt8>, Int) {
-        switch index {
-        case 0: return (frame.pointee.data.0!, Int(frame.pointee.linesize.0))
-        case 1: return (frame.pointee.data.1!, Int(frame.pointee.linesize.1))
-        default: return (frame.pointee.data.2!, Int(frame.pointee.linesize.2))
-        }
+    private typealias Plane = (base: UnsafeMutablePointer<UInt8>, stride: Int)
+
+    /// The frame's planes in `gbrp` order: G, B, R.
+    private static func planes(_ frame: UnsafeMutablePointer<AVFrame>) -> (Plane, Plane, Plane) {
+        let f = frame.pointee
+        return ((f.data.0!, Int(f.linesize.0)), (f.data.1!, Int(f.linesize.1)), (f.data.2!, Int(f.linesize.2)))
     }
 }
