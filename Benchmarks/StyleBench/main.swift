@@ -5,7 +5,7 @@ import Nodes
 /// seeds of the same architecture (`Measures`: colour, texture, motion). Prints one table row per
 /// image and writes `<out>/<name>.png`: reference | random seed | fitted style at two latents.
 ///
-///     StyleBench IMAGE... [--steps N] [--size S] [--frequency F] [--texture W] [--rate R] [--batch B] [--seed N] [--spread O,O,…] [--out DIR]
+///     StyleBench IMAGE... [--steps N] [--size S] [--frequency F] [--texture W] [--rate R] [--batch B] [--seed N] [--out DIR]
 func main() throws {
     var args = Array(CommandLine.arguments.dropFirst())
     func option(_ name: String) -> String? {
@@ -20,10 +20,6 @@ func main() throws {
     let rate = option("--rate").flatMap(Double.init)
     let batch = option("--batch").flatMap(Int.init)
     let seed = option("--seed").flatMap(Int.init)
-    // Octave offsets of the first layer's units, comma-separated, e.g. --spread -1,0,1,2.
-    let spread = option("--spread").map { $0.split(separator: ",").compactMap { Double($0) } }
-    let choiceSingle = args.contains("--choice-single")
-    args.removeAll { $0 == "--choice-single" }
     let out = option("--out") ?? "/tmp/stylebench"
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     print("| image | fit s | colour: fitted / random (ratio) | texture: fitted / random (ratio) | motion: fitted / random |")
@@ -39,8 +35,6 @@ func main() throws {
         if let rate { settings.rate = rate }
         if let batch { settings.batch = batch }
         if let seed { settings.seed = seed }
-        if let spread { settings.spread = spread }
-        if choiceSingle { settings.spreadInChoice = false }
         let s = settings.size
         let full = try ImageReader.read(path: path)
         let shorter = min(full.width, full.height), longer = max(full.width, full.height)

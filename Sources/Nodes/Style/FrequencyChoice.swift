@@ -36,9 +36,7 @@ enum FrequencyChoice {
         let tape = CPPNTape(hidden: s.hidden, layers: s.layers, pixels: s.size * s.size)
         var best = candidates[0], bestDistance = Double.infinity
         for f in candidates {
-            var single = s
-            if s.spreadInChoice == false { single.spread = nil }
-            let weights = StyleFitter.initialWeights(single, frequency: f)
+            let weights = StyleFitter.initialWeights(s, frequency: f)
             var energies = [Double](repeating: 0, count: target.count)
             for latent in latents {
                 tape.forward(weights, coordinates: coords.values, stride: coords.stride, latent: latent)

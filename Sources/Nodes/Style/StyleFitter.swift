@@ -66,15 +66,12 @@ public struct StyleFitter {
     }
 
     /// The starting point: the seeded CPPN of this architecture, with the first layer's
-    /// coordinate weights scaled by `frequency` (unit j by frequency · 2^spread[j mod count] when
-    /// the settings give a spread; tried, not adopted: BENCHMARKS.md, Styles).
+    /// coordinate weights scaled by `frequency`.
     static func initialWeights(_ settings: StyleSettings, frequency: Double) -> CPPNWeights {
         var w = CPPNWeights(hidden: settings.hidden, layers: settings.layers, latentDim: settings.latentDim,
                             seed: UInt64(settings.seed))
-        let h = settings.hidden
-        let octaves = settings.spread.flatMap { $0.isEmpty ? nil : $0 } ?? [0]
-        let scales = (0..<h).map { Float(frequency * pow(2, octaves[$0 % octaves.count])) }
-        for i in w.coord.indices { w.coord[i] *= scales[i % h] }
+        let f = Float(frequency)
+        w.coord = w.coord.map { $0 * f }
         return w
     }
 

@@ -23,11 +23,6 @@ public struct StyleSettings: Codable, Equatable, Sendable {
     /// (Tancik et al., NeurIPS 2020), and a higher value gives the fit finer detail to work with.
     /// Unset: chosen from the reference at the start of the fit (`FrequencyChoice`).
     public var frequency: Double?
-    /// Octave offsets of the first layer's units: unit j's coordinate weights are scaled by
-    /// frequency · 2^spread[j mod count] (a spread of Fourier-feature scales). Unset: one scale.
-    public var spread: [Double]?
-    /// Experimental: false chooses the frequency with one scale, then applies the spread.
-    public var spreadInChoice: Bool?
 
     public init(name: String, reference: String) {
         self.name = name
