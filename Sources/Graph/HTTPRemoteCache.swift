@@ -3,7 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// A remote cache behind any HTTP/1.1 server that takes `PUT` (nginx with `dav_methods PUT;
+/// A remote cache behind any HTTP/1.1 server that takes a chunked `PUT` (nginx with `dav_methods PUT;
 /// create_full_put_path on;`, Apache mod_dav, bazel-remote …): `GET`/`HEAD`/`PUT` of
 /// `<base>/ac/<key>` and `<base>/cas/<digest>`, the layout of Bazel's HTTP cache. Through
 /// Foundation's URLSession (libcurl underneath: connection reuse, TLS), which needs no package
@@ -120,7 +120,15 @@ public final class HTTPRemoteCache: RemoteCache, @unchecked Sendable {
                 answered(nil, response, failure)
             }
         } else if let file {
-            task = session.uploadTask(with: request, fromFile: URL(fileURLWithPath: file), completionHandler: answered)
+            // Streamed from an InputStream (chunked transfer encoding), read on libcurl's own
+            // callback. Not `uploadTask(fromFile:)`: its asynchronous file reader un-pauses the
+            // transfer with a `try!` that traps when the server has already hung up
+            // (FoundationNetworking's EasyHandle, CURLE_BAD_FUNCTION_ARGUMENT), which turned a
+            // server stopped mid-build into a crash. A fresh stream per attempt: one is read once.
+            guard let stream = InputStream(fileAtPath: file) else { throw GraphError.io(path: file, reason: "cannot be read") }
+            var streamed = request
+            streamed.httpBodyStream = stream
+            task = session.dataTask(with: streamed, completionHandler: answered)
         } else if let body {
             task = session.uploadTask(with: request, from: body, completionHandler: answered)
         } else {

@@ -122,4 +122,37 @@ final class HTTPRemoteCacheTests: XCTestCase {
         XCTAssertEqual(server.requests.first?.headers["authorization"], "Basic " + Data("ann:pw-never-shown".utf8).base64EncodedString())
         XCTAssertFalse(cache.name.contains("ann"))
     }
+
+    /// An object goes up streamed (chunked), byte for byte, however large: nothing holds it in memory.
+    func testAnUploadArrivesWholeAndStreamed() throws {
+        let server = try ScriptedHTTPServer { request in ScriptedHTTPServer.response(request.method == "PUT" ? 201 : 404) }
+        defer { server.stop() }
+        let path = NSTemporaryDirectory() + "upload-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // Bytes that never repeat in step with a chunk (a multiplicative hash of the position).
+        let bytes = (0..<3_000_001).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 13) }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let digest = Digest(high: 3, low: 4)
+        try HTTPRemoteCache(base: server.url).upload(path, as: digest, replacing: false)
+        let put = try XCTUnwrap(server.requests.first { $0.method == "PUT" })
+        XCTAssertEqual(put.path, "/cache/cas/" + digest.hex)
+        XCTAssertEqual(put.headers["transfer-encoding"], "chunked")
+        XCTAssertTrue(put.body == bytes, "the server got \(put.body.count) of \(bytes.count) bytes, or other bytes")
+    }
+
+    /// A server that goes away while an object is going up is an error the build turns into one
+    /// warning; it used to stop the process (FoundationNetworking's file upload traps when the
+    /// transfer it wants to resume is gone). Many large uploads, so the hang-up lands mid-send.
+    func testAServerHangingUpMidUploadIsAnErrorNotACrash() throws {
+        let server = try ScriptedHTTPServer(readsBodies: false) { _ in [] }
+        defer { server.stop() }
+        let path = NSTemporaryDirectory() + "upload-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(count: 16 << 20).write(to: URL(fileURLWithPath: path))
+        let cache = HTTPRemoteCache(base: server.url, timeout: 5)
+        for round in 0..<8 {
+            XCTAssertThrowsError(try cache.upload(path, as: Digest(high: 5, low: UInt64(round)), replacing: true), "round \(round)")
+        }
+    }
 }
+

@@ -8,18 +8,22 @@ import Glibc
 /// object that is not what was asked for. Servers that misbehave on purpose are what the remote
 /// cache must survive, and nginx will not misbehave on request.
 final class ScriptedHTTPServer: @unchecked Sendable {
-    struct Request { var method: String; var path: String; var headers: [String: String] }
+    struct Request { var method: String; var path: String; var headers: [String: String]; var body: [UInt8] }
 
     let port: UInt16
     private let listener: Int32
     private let answer: @Sendable (Request) -> [UInt8]
+    private let readsBodies: Bool
     private let lock = NSLock()
     private var seen: [Request] = []
 
     var requests: [Request] { lock.lock(); defer { lock.unlock() }; return seen }
 
-    init(answer: @escaping @Sendable (Request) -> [UInt8]) throws {
+    /// `readsBodies: false` hangs up as soon as a request's head has arrived, without reading its
+    /// body or answering: a server that goes away while a client is sending.
+    init(readsBodies: Bool = true, answer: @escaping @Sendable (Request) -> [UInt8]) throws {
         self.answer = answer
+        self.readsBodies = readsBodies
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
@@ -72,17 +76,47 @@ final class ScriptedHTTPServer: @unchecked Sendable {
             let parts = line.split(separator: ":", maxSplits: 1)
             headers[parts[0].lowercased()] = parts[1].trimmingCharacters(in: .whitespaces)
         }
-        // Read (and drop) a request body, so the client is not cut off mid-send.
-        var remaining = (headers["content-length"].flatMap { Int($0) } ?? 0) - (bytes.count - headerEnd!)
-        while remaining > 0 {
-            let n = read(connection, &chunk, min(chunk.count, remaining))
-            if n <= 0 { break }
-            remaining -= n
+        var body = Array(bytes[headerEnd!...])
+        if !readsBodies { return }
+        // Read the request body (Content-Length or chunked), so the client is not cut off mid-send.
+        if headers["transfer-encoding"]?.lowercased() == "chunked" {
+            body = readChunked(connection, already: body)
+        } else {
+            let length = headers["content-length"].flatMap { Int($0) } ?? 0
+            while body.count < length {
+                let n = read(connection, &chunk, min(chunk.count, length - body.count))
+                if n <= 0 { break }
+                body += chunk[0..<n]
+            }
         }
-        let request = Request(method: String(first[0]), path: String(first[1]), headers: headers)
+        let request = Request(method: String(first[0]), path: String(first[1]), headers: headers, body: body)
         lock.lock(); seen.append(request); lock.unlock()
         let reply = answer(request)
         _ = reply.withUnsafeBytes { write(connection, $0.baseAddress, $0.count) }
+    }
+
+    /// A chunked body, decoded: `<hex size>\r\n<bytes>\r\n` … `0\r\n\r\n`.
+    private func readChunked(_ connection: Int32, already: [UInt8]) -> [UInt8] {
+        var raw = already, decoded: [UInt8] = [], position = 0
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        func more() -> Bool {
+            let n = read(connection, &chunk, chunk.count)
+            if n > 0 { raw += chunk[0..<n] }
+            return n > 0
+        }
+        while true {
+            var lineEnd: Int?
+            while true {
+                lineEnd = raw.count < position + 2 ? nil : (position + 1..<raw.count).first { raw[$0 - 1] == 13 && raw[$0] == 10 }
+                if lineEnd != nil || !more() { break }
+            }
+            guard let end = lineEnd, let size = Int(String(decoding: raw[position..<(end - 1)], as: UTF8.self), radix: 16) else { return decoded }
+            position = end + 1
+            while raw.count < position + size + 2 { if !more() { return decoded } }
+            if size == 0 { return decoded }
+            decoded += raw[position..<(position + size)]
+            position += size + 2
+        }
     }
 
     /// A whole HTTP answer.
