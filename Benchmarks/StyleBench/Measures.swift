@@ -113,6 +113,12 @@ enum Measures {
 
     /// Texture descriptors averaged over the renders, then L1 distances to the reference's, summed.
     static func textureDistance(_ renders: [RGBImage], _ reference: RGBImage, size: Int) -> Double {
+        let parts = textureParts(renders, reference, size: size)
+        return parts.spectrum + parts.orientation
+    }
+
+    /// The texture distance's two terms: power spectrum and gradient orientations.
+    static func textureParts(_ renders: [RGBImage], _ reference: RGBImage, size: Int) -> (spectrum: Double, orientation: Double) {
         func describe(_ image: RGBImage) -> ([Double], [Double]) {
             let l = luminance(image, size: size)
             return (spectrum(l, size: size), orientations(l, size: size))
@@ -121,7 +127,7 @@ enum Measures {
         let described = renders.map(describe)
         let s = (0..<16).map { i in described.map { $0.0[i] }.reduce(0, +) / Double(described.count) }
         let o = (0..<12).map { i in described.map { $0.1[i] }.reduce(0, +) / Double(described.count) }
-        return zip(s, ref.0).map { abs($0 - $1) }.reduce(0, +) + zip(o, ref.1).map { abs($0 - $1) }.reduce(0, +)
+        return (zip(s, ref.0).map { abs($0 - $1) }.reduce(0, +), zip(o, ref.1).map { abs($0 - $1) }.reduce(0, +))
     }
 
     static func motion(_ renders: [RGBImage]) -> Double {

@@ -5,7 +5,9 @@ import Nodes
 /// seeds of the same architecture (`Measures`: colour, texture, motion). Prints one table row per
 /// image and writes `<out>/<name>.png`: reference | random seed | fitted style at two latents.
 ///
-///     StyleBench IMAGE... [--steps N] [--size S] [--frequency F] [--texture W] [--rate R] [--batch B] [--seed N] [--out DIR]
+///     StyleBench IMAGE... [--steps N] [--size S] [--frequency F] [--texture W] [--rate R] [--batch B] [--seed N] [--out DIR] [--parts]
+///
+/// `--parts` adds the texture distance's two terms (spectrum, orientations), fitted / random median.
 func main() throws {
     var args = Array(CommandLine.arguments.dropFirst())
     func option(_ name: String) -> String? {
@@ -21,6 +23,8 @@ func main() throws {
     let batch = option("--batch").flatMap(Int.init)
     let seed = option("--seed").flatMap(Int.init)
     let out = option("--out") ?? "/tmp/stylebench"
+    let parts = args.contains("--parts")
+    args.removeAll { $0 == "--parts" }
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     print("| image | fit s | colour: fitted / random (ratio) | texture: fitted / random (ratio) | motion: fitted / random |")
     print("|---|---|---|---|---|")
@@ -52,6 +56,7 @@ func main() throws {
         let fitted = latents.map { result.render(latent: $0, width: s, height: s) }
         let target = centreCrop(reference, s)
         var randomColour: [Double] = [], randomTexture: [Double] = [], randomMotion: [Double] = []
+        var randomSpectrum: [Double] = [], randomOrientation: [Double] = []
         var firstSeed: RGBImage?
         for seed in 1...8 {
             var config = GeneratorConfig()
@@ -63,6 +68,9 @@ func main() throws {
             if firstSeed == nil { firstSeed = renders[0] }
             randomColour.append(Measures.colourDistance(renders, target))
             randomTexture.append(Measures.textureDistance(renders, target, size: s))
+            let (spectrum, orientation) = Measures.textureParts(renders, target, size: s)
+            randomSpectrum.append(spectrum)
+            randomOrientation.append(orientation)
             randomMotion.append(Measures.motion(renders))
         }
         func median(_ v: [Double]) -> Double { let x = v.sorted(); return (x[x.count / 2 - 1] + x[x.count / 2]) / 2 }
@@ -72,6 +80,11 @@ func main() throws {
         ratios.append((colour / rc, texture / rt))
         print(String(format: "| %@ | %.0f | %.1f / %.1f (%.2f) | %.3f / %.3f (%.2f) | %.1f / %.1f |",
                      name, seconds, colour, rc, colour / rc, texture, rt, texture / rt, motion, rm))
+        if parts {
+            let (spectrum, orientation) = Measures.textureParts(fitted, target, size: s)
+            print(String(format: "|   %@ parts | spectrum %.3f / %.3f | orientations %.3f / %.3f |", name,
+                         spectrum, median(randomSpectrum), orientation, median(randomOrientation)))
+        }
         fflush(stdout)
         try PNGWriter.write(strip([target, firstSeed!, fitted[0], fitted[1]]), to: "\(out)/\(name).png")
     }

@@ -14,7 +14,10 @@ public struct StyleSettings: Codable, Equatable, Sendable {
     /// Must equal the tracks' `controller.latent_dim`.
     public var latentDim: Int = 8
     /// Latents rendered and compared per step (drawn from the controller's range, N(0, 1)).
-    public var batch: Int = 4
+    /// 8 rather than 4: each step's gradient then averages over more of the latent space the
+    /// style must hold everywhere, which lowered the texture distance on the tuning images
+    /// (median of two fitting seeds 0.78 → 0.69) for twice the fitting time (about a minute).
+    public var batch: Int = 8
     /// Adam's learning rate at the start (cosine decay to a tenth at the end).
     public var rate: Double = 0.01
     /// Weight of the texture term against the colour term (both start at 1).
