@@ -117,6 +117,13 @@ enum Measures {
         return parts.spectrum + parts.orientation
     }
 
+    /// The 16 spectrum bands averaged over the renders, and the reference's (for `--parts`).
+    static func spectrumBands(_ renders: [RGBImage], _ reference: RGBImage, size: Int) -> (renders: [Double], reference: [Double]) {
+        let described = renders.map { spectrum(luminance($0, size: size), size: size) }
+        return ((0..<16).map { i in described.map { $0[i] }.reduce(0, +) / Double(described.count) },
+                spectrum(luminance(reference, size: size), size: size))
+    }
+
     /// The texture distance's two terms: power spectrum and gradient orientations.
     static func textureParts(_ renders: [RGBImage], _ reference: RGBImage, size: Int) -> (spectrum: Double, orientation: Double) {
         func describe(_ image: RGBImage) -> ([Double], [Double]) {

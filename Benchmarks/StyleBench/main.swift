@@ -7,7 +7,8 @@ import Nodes
 ///
 ///     StyleBench IMAGE... [--steps N] [--size S] [--frequency F] [--texture W] [--rate R] [--batch B] [--seed N] [--out DIR] [--parts]
 ///
-/// `--parts` adds the texture distance's two terms (spectrum, orientations), fitted / random median.
+/// `--parts` adds the texture distance's two terms (spectrum, orientations), fitted / random median,
+/// and the 16 spectrum bands (low to high frequency) of the reference, the fit and random seed 1 at one latent.
 func main() throws {
     var args = Array(CommandLine.arguments.dropFirst())
     func option(_ name: String) -> String? {
@@ -84,6 +85,12 @@ func main() throws {
             let (spectrum, orientation) = Measures.textureParts(fitted, target, size: s)
             print(String(format: "|   %@ parts | spectrum %.3f / %.3f | orientations %.3f / %.3f |", name,
                          spectrum, median(randomSpectrum), orientation, median(randomOrientation)))
+            let bands = Measures.spectrumBands(fitted, target, size: s)
+            let firstSeedBands = Measures.spectrumBands(latents.map { _ in firstSeed! }, target, size: s).renders
+            func row(_ v: [Double]) -> String { v.map { String(format: "%.3f", $0) }.joined(separator: " ") }
+            print("|   \(name) bands, reference | \(row(bands.reference)) |")
+            print("|   \(name) bands, fitted | \(row(bands.renders)) |")
+            print("|   \(name) bands, random seed 1 at one latent | \(row(firstSeedBands)) |")
         }
         fflush(stdout)
         try PNGWriter.write(strip([target, firstSeed!, fitted[0], fitted[1]]), to: "\(out)/\(name).png")
