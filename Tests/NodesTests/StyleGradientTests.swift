@@ -118,14 +118,45 @@ final class StyleGradientTests: XCTestCase {
         XCTAssertTrue(analytic[(width * height)...].allSatisfy { $0 == 0 })
     }
 
+    /// The energy-share term's gradient, level by level (levels of different sizes and energies).
+    func testEnergySharesBackwardMatchesFiniteDifferences() {
+        let sizes = [40, 18, 8, 2]
+        let gradients = sizes.enumerated().map { randomVector($1, seed: 30 + UInt64($0), scale: Float(1 + $0)) }
+        let reference = [0.3, 2.0, 5.0, 1.0]
+        var analytic = gradients.map { [Float](repeating: 0, count: $0.count) }
+        _ = EnergyShares.loss(gradients, reference: reference, weight: 1, into: &analytic)
+        for s in gradients.indices {
+            for i in gradients[s].indices {
+                let n = numeric(gradients[s], i, eps: 1e-2) { v in
+                    var levels = gradients
+                    levels[s] = v
+                    var unused = levels.map { [Float](repeating: 0, count: $0.count) }
+                    return EnergyShares.loss(levels, reference: reference, weight: 1, into: &unused)
+                }
+                assertClose(Double(analytic[s][i]), n, "level \(s) value \(i)")
+            }
+        }
+    }
+
+    /// Coarse levels (no filter responses) carry gradients back through the 2×2 averages too.
+    func testCoarseLevelsBackwardCarriesLevelPlaneGradients() {
+        let filters = TextureFilters(scales: 1, channels: 4, size: 3, coarseLevels: 2, seed: 2)
+        let levels = checkLevelPlaneGradients(filters, width: 12, height: 10, seed: 15)
+        XCTAssertEqual(levels.map(\.width), [12, 6, 3])
+        XCTAssertEqual(levels.map(\.features.isEmpty), [false, true, true])
+    }
+
     /// Gradients put on each level's planes reach level 0 through the 2×2 averages.
     func testTextureFiltersBackwardCarriesLevelPlaneGradients() {
-        let filters = TextureFilters(scales: 2, channels: 4, size: 3, seed: 2)
-        let width = 9, height = 8
-        let planes = randomVector(3 * width * height, seed: 14)
+        _ = checkLevelPlaneGradients(TextureFilters(scales: 2, channels: 4, size: 3, seed: 2), width: 9, height: 8, seed: 14)
+    }
+
+    /// Random readouts of every level's planes, through `backward`, against finite differences.
+    private func checkLevelPlaneGradients(_ filters: TextureFilters, width: Int, height: Int, seed: UInt64) -> [TextureFilters.Level] {
+        let planes = randomVector(3 * width * height, seed: seed)
         let levels = filters.forward(planes, width: width, height: height)
         let zero = levels.map { [Float](repeating: 0, count: $0.features.count) }
-        let readouts = levels.enumerated().map { randomVector($1.planes.count, seed: 20 + UInt64($0)) }
+        let readouts = levels.enumerated().map { randomVector($1.planes.count, seed: 6 + seed + UInt64($0)) }
         let analytic = filters.backward(levels, dFeatures: zero, dPlanes: readouts)
         func loss(_ v: [Float]) -> Double {
             zip(filters.forward(v, width: width, height: height), readouts).reduce(0.0) { sum, pair in
@@ -135,17 +166,27 @@ final class StyleGradientTests: XCTestCase {
         for i in planes.indices {
             assertClose(Double(analytic[i]), numeric(planes, i, eps: 1e-2, loss), "plane value \(i)")
         }
+        return levels
     }
 
     /// Colour and texture terms together, from the render's RGB through Lab, filters and both distances.
     func testStyleLossGradientMatchesFiniteDifferences() {
+        checkStyleLossGradient(TextureFilters(scales: 2, channels: 4, size: 3, seed: 3), energy: 0)
+    }
+
+    /// The same with coarse levels (gradients only) and the energy-share term.
+    func testStyleLossGradientWithCoarseLevelsAndEnergySharesMatchesFiniteDifferences() {
+        checkStyleLossGradient(TextureFilters(scales: 2, channels: 4, size: 3, coarseLevels: 1, seed: 3), energy: 0.7)
+    }
+
+    private func checkStyleLossGradient(_ filters: TextureFilters, energy: Float, file: StaticString = #filePath, line: UInt = #line) {
         let size = 12
-        let filters = TextureFilters(scales: 2, channels: 4, size: 3, seed: 3)
         var r = SeededRandom(seed: 8)
         let reference = RGBImage(width: 16, height: 14, pixels: (0..<(16 * 14 * 3)).map { _ in UInt8(r.next() % 256) })
         let prepared = StyleLoss.Reference(image: reference, filters: filters)
         var loss = StyleLoss(filters: filters, size: size)
         loss.textureWeight = 3
+        loss.energyWeight = energy
         var random = SeededRandom(seed: 1)
         let targets = loss.targets(prepared, random: &random)
         let rgb = (0..<(size * size * 3)).map { i in Float(0.2 + 0.6 * (0.5 + 0.5 * sin(Double(i) * 0.37))) }
@@ -161,6 +202,6 @@ final class StyleGradientTests: XCTestCase {
             // allow a few values off and require the rest to agree closely.
             if abs(a - n) / max(abs(a), abs(n), 1e-3) < 5e-2 { agreeing += 1 }
         }
-        XCTAssertGreaterThanOrEqual(Double(agreeing) / Double(checked), 0.9, "\(agreeing) of \(checked) agree")
+        XCTAssertGreaterThanOrEqual(Double(agreeing) / Double(checked), 0.9, "\(agreeing) of \(checked) agree", file: file, line: line)
     }
 }

@@ -80,9 +80,10 @@ public struct StyleFitter {
         let s = settings
         let size = s.size
         let coords = CoordinateCache.make(width: size, height: size)
-        let filters = TextureFilters(seed: UInt64(s.seed))
+        let filters = TextureFilters(coarseLevels: s.coarseLevels ?? 0, seed: UInt64(s.seed))
         let reference = StyleLoss.Reference(image: image, filters: filters)
         var loss = StyleLoss(filters: filters, size: size)
+        loss.energyWeight = Float(s.energy ?? 0)
         // The settings' frequency, or one matched to the reference, on latents of their own stream.
         var chooser = SeededRandom(seed: UInt64(s.seed), stream: 0xF4E0)
         let frequency = s.frequency ?? FrequencyChoice.choose(

@@ -15,6 +15,8 @@ struct StyleLoss {
         let lab: [Float]
         let features: [[Float]]
         let gradients: [[Float]]
+        /// Per level, the mean squared gradient (`EnergyShares`).
+        let energies: [Double]
         let width: Int
         let height: Int
 
@@ -25,14 +27,17 @@ struct StyleLoss {
             let levels = filters.forward(StyleLoss.planes(lab, pixels: width * height), width: width, height: height)
             features = levels.map(\.features)
             gradients = levels.map { LuminanceGradients.forward($0.planes, width: $0.width, height: $0.height) }
+            energies = EnergyShares.energies(gradients)
         }
     }
 
     /// One step's comparison targets: the reference projected on that step's directions.
     struct Targets {
         let colour: SlicedWasserstein
-        let texture: [SlicedWasserstein]
+        /// Per level; nil on the coarse levels that have no filter responses.
+        let texture: [SlicedWasserstein?]
         let gradients: [SlicedWasserstein]
+        let energies: [Double]
     }
 
     let filters: TextureFilters
@@ -41,6 +46,8 @@ struct StyleLoss {
     /// Weights of the two terms; the fitter sets them so both start at 1.
     var colourWeight: Float = 1
     var textureWeight: Float = 1
+    /// Weight of the energy-share term (`EnergyShares`); 0 leaves it out.
+    var energyWeight: Float = 0
 
     static let colourSlices = 32
     /// Directions per step for the 2-D gradient clouds.
@@ -51,25 +58,33 @@ struct StyleLoss {
         let n = size * size
         let colour = SlicedWasserstein(target: reference.lab, dimension: 3,
                                        directions: (0..<(3 * Self.colourSlices)).map { _ in random.nextGaussian() }, count: n)
-        var texture: [SlicedWasserstein] = [], gradients: [SlicedWasserstein] = []
+        var texture: [SlicedWasserstein?] = [], gradients: [SlicedWasserstein] = []
         var w = size, h = size
         for (s, features) in reference.features.enumerated() {
             if s > 0 { w /= 2; h /= 2 }
-            let positions = (w - filters.size + 1) * (h - filters.size + 1)
-            guard positions > 0 else { break }
-            let c = filters.channels
-            texture.append(SlicedWasserstein(target: features, dimension: c,
-                                             directions: (0..<(c * c)).map { _ in random.nextGaussian() }, count: positions))
+            if features.isEmpty {
+                // A coarse level: its gradients only.
+                guard w >= 2, h >= 2 else { break }
+                texture.append(nil)
+            } else {
+                let positions = (w - filters.size + 1) * (h - filters.size + 1)
+                guard positions > 0 else { break }
+                let c = filters.channels
+                texture.append(SlicedWasserstein(target: features, dimension: c,
+                                                 directions: (0..<(c * c)).map { _ in random.nextGaussian() }, count: positions))
+            }
             gradients.append(SlicedWasserstein(target: reference.gradients[s], dimension: 2,
                                                directions: (0..<(2 * Self.gradientSlices)).map { _ in random.nextGaussian() },
                                                count: (w - 1) * (h - 1)))
         }
-        return Targets(colour: colour, texture: texture, gradients: gradients)
+        return Targets(colour: colour, texture: texture, gradients: gradients, energies: reference.energies)
     }
 
     struct Value {
         var colour: Double
         var texture: Double
+        /// The energy-share term (`EnergyShares`), 0 unless it is weighted.
+        var energy: Double
         var total: Double
     }
 
@@ -81,18 +96,26 @@ struct StyleLoss {
         let colour = targets.colour.loss(lab, weight: colourWeight, gradient: &dLab)
         let levels = filters.forward(Self.planes(lab, pixels: n), width: size, height: size)
         var texture = 0.0
-        var dFeatures: [[Float]] = [], dLevelPlanes: [[Float]] = []
+        var dFeatures: [[Float]] = [], levelGradients: [[Float]] = [], dGradients: [[Float]] = []
         for (s, sw) in targets.texture.enumerated() where s < levels.count {
             let level = levels[s]
             var d = [Float](repeating: 0, count: level.features.count)
-            texture += sw.loss(level.features, weight: textureWeight, gradient: &d)
+            if let sw, !level.features.isEmpty { texture += sw.loss(level.features, weight: textureWeight, gradient: &d) }
             dFeatures.append(d)
             let g = LuminanceGradients.forward(level.planes, width: level.width, height: level.height)
             var dg = [Float](repeating: 0, count: g.count)
             texture += targets.gradients[s].loss(g, weight: textureWeight, gradient: &dg)
-            var dp = [Float](repeating: 0, count: level.planes.count)
-            LuminanceGradients.backward(dg, width: level.width, height: level.height, into: &dp)
-            dLevelPlanes.append(dp)
+            levelGradients.append(g)
+            dGradients.append(dg)
+        }
+        var energy = 0.0
+        if energyWeight > 0 {
+            energy = EnergyShares.loss(levelGradients, reference: targets.energies, weight: energyWeight, into: &dGradients)
+        }
+        let dLevelPlanes = dGradients.enumerated().map { s, dg in
+            var dp = [Float](repeating: 0, count: levels[s].planes.count)
+            LuminanceGradients.backward(dg, width: levels[s].width, height: levels[s].height, into: &dp)
+            return dp
         }
         if gradient != nil {
             let dPlanes = filters.backward(Array(levels.prefix(dFeatures.count)), dFeatures: dFeatures, dPlanes: dLevelPlanes)
@@ -101,7 +124,8 @@ struct StyleLoss {
             }
             gradient = LabTransform.backward(rgb, dLab: dLab)
         }
-        return Value(colour: colour, texture: texture, total: Double(colourWeight) * colour + Double(textureWeight) * texture)
+        return Value(colour: colour, texture: texture, energy: energy,
+                     total: Double(colourWeight) * colour + Double(textureWeight) * texture + Double(energyWeight) * energy)
     }
 
     /// [n × 3] Lab → planar [3 × n] scaled by 1/100, the texture filters' input.

@@ -26,6 +26,14 @@ public struct StyleSettings: Codable, Equatable, Sendable {
     /// (Tancik et al., NeurIPS 2020), and a higher value gives the fit finer detail to work with.
     /// Unset: chosen from the reference at the start of the fit (`FrequencyChoice`).
     public var frequency: Double?
+    /// Levels of the texture pyramid coarser than its four filtered ones (6 and 3 pixels at size
+    /// 96), compared by their luminance gradients only: the image's layout at the scale of the
+    /// whole frame. Unset: none.
+    public var coarseLevels: Int?
+    /// Weight of the energy-share term (`EnergyShares`: how the image's structure is shared out
+    /// between the pyramid's scales, in logarithms) against the colour and texture terms, which
+    /// both start at 1. Unset: left out.
+    public var energy: Double?
 
     public init(name: String, reference: String) {
         self.name = name
@@ -36,6 +44,7 @@ public struct StyleSettings: Codable, Equatable, Sendable {
     static let ranges: [String: ClosedRange<Double>] = [
         "hidden": 1...256, "layers": 1...16, "steps": 1...100_000, "size": 16...512, "seed": 0...Double(Int32.max),
         "latent_dim": 1...512, "batch": 1...64, "rate": 1e-6...1, "texture": 0...100, "frequency": 0.01...100,
+        "coarse_levels": 0...4, "energy": 0...100,
     ]
-    static let integerKeys: Set<String> = ["hidden", "layers", "steps", "size", "seed", "latent_dim", "batch"]
+    static let integerKeys: Set<String> = ["hidden", "layers", "steps", "size", "seed", "latent_dim", "batch", "coarse_levels"]
 }

@@ -11,15 +11,20 @@ struct TextureFilters {
     let scales: Int
     let channels: Int
     let size: Int
+    /// Further levels after the filtered ones, each half the size of the one before, that carry
+    /// no filter responses (their features are empty): statistics of the planes themselves (the
+    /// luminance gradients) reach structure coarser than the filters can.
+    let coarseLevels: Int
     /// Per scale, [taps × channels] with taps = (plane, ky, kx): the response update is an axpy over channels.
     let weights: [[Float]]
 
     static let planes = 3
 
-    init(scales: Int = 4, channels: Int = 16, size: Int = 5, seed: UInt64) {
+    init(scales: Int = 4, channels: Int = 16, size: Int = 5, coarseLevels: Int = 0, seed: UInt64) {
         self.scales = scales
         self.channels = channels
         self.size = size
+        self.coarseLevels = coarseLevels
         var rng = SeededRandom(seed: seed, stream: 0x7E47)
         let taps = Self.planes * size * size
         weights = (0..<scales).map { _ in
@@ -53,7 +58,8 @@ struct TextureFilters {
         let size: Int
     }
 
-    /// The levels of `planes` ([3 × height × width]); a level too small for the filter is skipped.
+    /// The levels of `planes` ([3 × height × width]); a level too small for the filter ends the
+    /// filtered ones. Then up to `coarseLevels` more without responses, down to 2 × 2.
     func forward(_ planes: [Float], width: Int, height: Int) -> [Level] {
         var levels: [Level] = []
         var current = planes, w = width, h = height
@@ -64,6 +70,13 @@ struct TextureFilters {
             level.responses = convolve(current, width: w, height: h, scale: s)
             level.features = level.responses.map { $0 > 0 ? $0 : 0 }
             levels.append(level)
+        }
+        guard var last = levels.last else { return levels }
+        for _ in 0..<coarseLevels {
+            let (half, hw, hh) = Self.halve(last.planes, width: last.width, height: last.height)
+            guard hw >= 2, hh >= 2 else { break }
+            last = Level(width: hw, height: hh, planes: half, responses: [], features: [], size: size)
+            levels.append(last)
         }
         return levels
     }
@@ -77,8 +90,10 @@ struct TextureFilters {
             var d = [Float](repeating: 0, count: level.planes.count)
             if !dPlanes.isEmpty { d = Self.halveBackward(dPlanes, width: level.width, height: level.height) }
             if s < levelPlanes.count { for i in d.indices { d[i] += levelPlanes[s][i] } }
-            let dResponses = zip(dFeatures[s], level.responses).map { $1 > 0 ? $0 : 0 }
-            convolveBackward(dResponses, width: level.width, height: level.height, scale: s, into: &d)
+            if !level.responses.isEmpty {
+                let dResponses = zip(dFeatures[s], level.responses).map { $1 > 0 ? $0 : 0 }
+                convolveBackward(dResponses, width: level.width, height: level.height, scale: s, into: &d)
+            }
             dPlanes = d
         }
         return dPlanes
