@@ -65,7 +65,7 @@ let package = Package(
         // CPPN kernel vs OpenBLAS sgemm, the track node's stages (BENCHMARKS.md); not shipped.
         .executableTarget(
             name: "ntsbench",
-            dependencies: ["Graph", "Nodes", "COpenBLAS", "CFFmpeg", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Graph", "Nodes", "COpenBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/NTSBench"
         ),
 

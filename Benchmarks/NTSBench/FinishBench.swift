@@ -1,5 +1,4 @@
 import ArgumentParser
-import CFFmpeg
 import Foundation
 import Nodes
 
@@ -76,34 +75,11 @@ struct FinishBench: ParsableCommand {
         print("  " + "all stages".padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: " %6.2f ms  (%.1f frames/s per core)", total, 1000 / total))
     }
 
-    /// The encoder's colour conversion on its own: the same swscale flags and BT.709 limited
-    /// range that `TrackEncoder` uses, RGB24 → yuv420p at the same size.
+    /// The encoder's colour conversion on its own (`RGBToYUV`, as `TrackEncoder` runs it), to yuv420p.
     static func convertToYUV(_ images: [RGBImage]) throws {
         guard let first = images.first else { return }
-        let (w, h) = (Int32(first.width), Int32(first.height))
-        guard let sws = sws_getContext(w, h, AV_PIX_FMT_RGB24, w, h, AV_PIX_FMT_YUV420P,
-                                       SWS_BICUBIC | SWS_ACCURATE_RND | SWS_BITEXACT | SWS_FULL_CHR_H_INP, nil, nil, nil) else {
-            throw ValidationError("swscale cannot convert RGB24 to yuv420p")
-        }
-        defer { sws_freeContext(sws) }
-        let coefficients = sws_getCoefficients(SWS_CS_ITU709)
-        sws_setColorspaceDetails(sws, coefficients, 1, coefficients, 0, 0, 1 << 16, 1 << 16)
-        let width = first.width, height = first.height
-        var y = [UInt8](repeating: 0, count: width * height + 64)
-        var u = [UInt8](repeating: 0, count: width * height / 4 + 64), v = u
-        var padded = [UInt8](repeating: 0, count: width * height * 3 + 64)  // swscale reads past the end
-        for image in images {
-            padded.withUnsafeMutableBufferPointer { p in
-                image.pixels.withUnsafeBufferPointer { p.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
-                y.withUnsafeMutableBufferPointer { yp in u.withUnsafeMutableBufferPointer { up in v.withUnsafeMutableBufferPointer { vp in
-                    var src: [UnsafePointer<UInt8>?] = [UnsafePointer(p.baseAddress), nil, nil, nil]
-                    var srcStride: [Int32] = [Int32(width * 3), 0, 0, 0]
-                    var dst: [UnsafeMutablePointer<UInt8>?] = [yp.baseAddress, up.baseAddress, vp.baseAddress, nil]
-                    var dstStride: [Int32] = [Int32(width), Int32(width / 2), Int32(width / 2), 0]
-                    _ = sws_scale(sws, &src, &srcStride, 0, Int32(height), &dst, &dstStride)
-                } } }
-            }
-        }
+        let converter = try RGBToYUV(width: first.width, height: first.height)
+        for image in images { try converter.convert(image) }
     }
 
     /// CPU seconds of every thread of this process (the encoder runs threads of its own).

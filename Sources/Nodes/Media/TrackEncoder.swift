@@ -10,10 +10,7 @@ public final class TrackEncoder {
     private let output: MediaOutput
     private let encoder: MediaEncoder
     private let audio: AACStream
-    private let converter: OpaquePointer
-    private let frame: OwnedFrame
-    /// The RGB frame as swscale reads it (see `SwscaleSource`).
-    private var source = SwscaleSource()
+    private let converter: RGBToYUV
     private let sampleRate: Int
     private let audioFrames: Int
     private var framesEncoded: Int64 = 0
@@ -74,30 +71,12 @@ public final class TrackEncoder {
 
         audio = try AACStream(input: input, bitrate: audioBitrate, output: output)
 
-        let yuv = try OwnedFrame(path: path)
-        yuv.frame.pointee.format = pixelFormat.rawValue
-        yuv.frame.pointee.width = Int32(video.width)
-        yuv.frame.pointee.height = Int32(video.height)
-        try check(av_frame_get_buffer(yuv.frame, 0), "allocating a video frame", file: path)
-        frame = yuv
-
-        // RGB (full range) → BT.709 limited-range YUV, at the same size. Created last, so
-        // that any later throw runs deinit, which frees it.
-        guard let sws = sws_getContext(Int32(video.width), Int32(video.height), AV_PIX_FMT_RGB24,
-                                       Int32(video.width), Int32(video.height), pixelFormat,
-                                       SWS_BICUBIC | SWS_ACCURATE_RND | SWS_BITEXACT | SWS_FULL_CHR_H_INP, nil, nil, nil) else {
-            throw MediaError.invalid(file: path, reason: "swscale cannot convert RGB24 to \(video.pixelFormat)")
-        }
-        converter = sws
-        let coefficients = sws_getCoefficients(SWS_CS_ITU709)
-        sws_setColorspaceDetails(sws, coefficients, 1, coefficients, 0, 0, 1 << 16, 1 << 16)
+        converter = try RGBToYUV(width: video.width, height: video.height, pixelFormat: pixelFormat, path: path)
 
         output.setMetadata(metadata)
         try output.setChapters(chapters.map { ($0.title, $0.start, $0.end) })
         try output.writeHeader(options: ["movflags": "+faststart"])
     }
-
-    deinit { sws_freeContext(converter) }
 
     /// Encodes the next video frame (size must equal the video settings), then the audio up to its end.
     public func encode(_ image: RGBImage) throws {
@@ -105,17 +84,8 @@ public final class TrackEncoder {
         guard image.width == video.width, image.height == video.height else {
             throw MediaError.invalid(file: path, reason: "frame is \(image.width)x\(image.height), video is \(video.width)x\(video.height)")
         }
-        let f = frame.frame
-        try check(av_frame_make_writable(f), "preparing a video frame", file: path)
-        // Copied into a padded buffer first: swscale reads past the end of the pixels.
-        source.withPixels(count: image.pixels.count) { pixels in
-            image.pixels.withUnsafeBufferPointer { pixels.update(from: $0.baseAddress!, count: $0.count) }
-            var srcData: [UnsafePointer<UInt8>?] = [UnsafePointer(pixels), nil, nil, nil]
-            var srcStride: [Int32] = [Int32(video.width * 3), 0, 0, 0]
-            var dstData: [UnsafeMutablePointer<UInt8>?] = [f.pointee.data.0, f.pointee.data.1, f.pointee.data.2, nil]
-            var dstStride: [Int32] = [f.pointee.linesize.0, f.pointee.linesize.1, f.pointee.linesize.2, 0]
-            _ = sws_scale(converter, &srcData, &srcStride, 0, Int32(video.height), &dstData, &dstStride)
-        }
+        try converter.convert(image)
+        let f = converter.frame.frame
         f.pointee.pts = framesEncoded
         framesEncoded += 1
         try encoder.send(f, to: output)
