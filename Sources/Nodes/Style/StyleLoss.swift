@@ -5,7 +5,10 @@
 ///   units: its square root is a distance in ΔE-like units);
 /// - **texture**: per scale of `TextureFilters`, the sliced Wasserstein distance between the
 ///   C-dimensional filter responses (of the Lab planes scaled by 1/100), plus the one between
-///   the 2-D luminance gradients at that scale (`LuminanceGradients`).
+///   the 2-D luminance gradients at that scale (`LuminanceGradients`); on the optional coarse
+///   levels below the filters' reach (`StyleSettings.coarseLevels`), the gradients only;
+/// - **energy shares** (optional, `StyleSettings.energy`): how the gradients' energy is shared out
+///   between the levels, compared in logarithms (`EnergyShares`).
 ///
 /// The directions are redrawn every step by the fitter (one `StyleLoss.Targets` per step, shared
 /// by that step's latents), so over the fit every direction of colour and feature space is seen.
