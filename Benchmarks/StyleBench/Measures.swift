@@ -111,20 +111,8 @@ enum Measures {
         return bins.map { $0 / total }
     }
 
-    /// Texture descriptors averaged over the renders, then L1 distances to the reference's, summed.
-    static func textureDistance(_ renders: [RGBImage], _ reference: RGBImage, size: Int) -> Double {
-        let parts = textureParts(renders, reference, size: size)
-        return parts.spectrum + parts.orientation
-    }
-
-    /// The 16 spectrum bands averaged over the renders, and the reference's (for `--parts`).
-    static func spectrumBands(_ renders: [RGBImage], _ reference: RGBImage, size: Int) -> (renders: [Double], reference: [Double]) {
-        let described = renders.map { spectrum(luminance($0, size: size), size: size) }
-        return ((0..<16).map { i in described.map { $0[i] }.reduce(0, +) / Double(described.count) },
-                spectrum(luminance(reference, size: size), size: size))
-    }
-
-    /// The texture distance's two terms: power spectrum and gradient orientations.
+    /// Texture descriptors averaged over the renders, then L1 distances to the reference's:
+    /// the power-spectrum term and the orientation term (the texture distance is their sum).
     static func textureParts(_ renders: [RGBImage], _ reference: RGBImage, size: Int) -> (spectrum: Double, orientation: Double) {
         func describe(_ image: RGBImage) -> ([Double], [Double]) {
             let l = luminance(image, size: size)
@@ -135,6 +123,12 @@ enum Measures {
         let s = (0..<16).map { i in described.map { $0.0[i] }.reduce(0, +) / Double(described.count) }
         let o = (0..<12).map { i in described.map { $0.1[i] }.reduce(0, +) / Double(described.count) }
         return (zip(s, ref.0).map { abs($0 - $1) }.reduce(0, +), zip(o, ref.1).map { abs($0 - $1) }.reduce(0, +))
+    }
+
+    /// The 16 spectrum bands of the luminance, averaged over `images` (for `--parts`).
+    static func spectrumBands(_ images: [RGBImage], size: Int) -> [Double] {
+        let described = images.map { spectrum(luminance($0, size: size), size: size) }
+        return (0..<16).map { i in described.map { $0[i] }.reduce(0, +) / Double(described.count) }
     }
 
     static func motion(_ renders: [RGBImage]) -> Double {

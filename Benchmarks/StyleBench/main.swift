@@ -72,29 +72,30 @@ func main() throws {
             let renders = latents.map { cppn.render(latent: $0[...], width: s, height: s) }
             if firstSeed == nil { firstSeed = renders[0] }
             randomColour.append(Measures.colourDistance(renders, target))
-            randomTexture.append(Measures.textureDistance(renders, target, size: s))
             let (spectrum, orientation) = Measures.textureParts(renders, target, size: s)
+            randomTexture.append(spectrum + orientation)
             randomSpectrum.append(spectrum)
             randomOrientation.append(orientation)
             randomMotion.append(Measures.motion(renders))
         }
         func median(_ v: [Double]) -> Double { let x = v.sorted(); return (x[x.count / 2 - 1] + x[x.count / 2]) / 2 }
-        let colour = Measures.colourDistance(fitted, target), texture = Measures.textureDistance(fitted, target, size: s)
+        let colour = Measures.colourDistance(fitted, target)
+        let (spectrum, orientation) = Measures.textureParts(fitted, target, size: s)
+        let texture = spectrum + orientation
         let motion = Measures.motion(fitted)
         let (rc, rt, rm) = (median(randomColour), median(randomTexture), median(randomMotion))
         ratios.append((colour / rc, texture / rt))
         print(String(format: "| %@ | %.0f | %.1f / %.1f (%.2f) | %.3f / %.3f (%.2f) | %.1f / %.1f |",
                      name, seconds, colour, rc, colour / rc, texture, rt, texture / rt, motion, rm))
         if parts {
-            let (spectrum, orientation) = Measures.textureParts(fitted, target, size: s)
             print(String(format: "|   %@ parts | spectrum %.3f / %.3f | orientations %.3f / %.3f |", name,
                          spectrum, median(randomSpectrum), orientation, median(randomOrientation)))
-            let bands = Measures.spectrumBands(fitted, target, size: s)
-            let firstSeedBands = Measures.spectrumBands(latents.map { _ in firstSeed! }, target, size: s).renders
-            func row(_ v: [Double]) -> String { v.map { String(format: "%.3f", $0) }.joined(separator: " ") }
-            print("|   \(name) bands, reference | \(row(bands.reference)) |")
-            print("|   \(name) bands, fitted | \(row(bands.renders)) |")
-            print("|   \(name) bands, random seed 1 at one latent | \(row(firstSeedBands)) |")
+            func row(_ images: [RGBImage]) -> String {
+                Measures.spectrumBands(images, size: s).map { String(format: "%.3f", $0) }.joined(separator: " ")
+            }
+            print("|   \(name) bands, reference | \(row([target])) |")
+            print("|   \(name) bands, fitted | \(row(fitted)) |")
+            print("|   \(name) bands, random seed 1 at one latent | \(row([firstSeed!])) |")
         }
         fflush(stdout)
         try PNGWriter.write(strip([target, firstSeed!, fitted[0], fitted[1]]), to: "\(out)/\(name).png")

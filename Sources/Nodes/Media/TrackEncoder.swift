@@ -81,10 +81,7 @@ public final class TrackEncoder {
     /// Encodes the next video frame (size must equal the video settings), then the audio up to its end.
     public func encode(_ image: RGBImage) throws {
         guard !finished else { throw MediaError.invalid(file: path, reason: "encode after finish") }
-        guard image.width == video.width, image.height == video.height else {
-            throw MediaError.invalid(file: path, reason: "frame is \(image.width)x\(image.height), video is \(video.width)x\(video.height)")
-        }
-        try converter.convert(image)
+        try converter.convert(image)  // checks the size
         let f = converter.frame.frame
         f.pointee.pts = framesEncoded
         framesEncoded += 1

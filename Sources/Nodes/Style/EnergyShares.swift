@@ -11,9 +11,10 @@ import Foundation
 ///
 /// Written by hand, forward and backward: a few sums per level.
 enum EnergyShares {
-    /// Per level, the mean of the squared gradient components.
-    static func energies(_ gradients: [[Float]]) -> [Double] {
-        gradients.map { g in g.reduce(0.0) { $0 + Double($1 * $1) } / Double(max(g.count, 1)) }
+    /// Per level, the mean of the squared values (gradient components here, filter responses in
+    /// `FrequencyChoice`).
+    static func energies(_ levels: [[Float]]) -> [Double] {
+        levels.map { v in v.reduce(0.0) { $0 + Double($1 * $1) } / Double(max(v.count, 1)) }
     }
 
     /// Σ (ln share − ln reference share)² over the levels both have; adds its gradient (× `weight`)

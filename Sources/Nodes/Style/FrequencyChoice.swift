@@ -16,7 +16,7 @@ enum FrequencyChoice {
     /// Per pyramid scale, the mean squared texture feature, as fractions of their sum.
     static func profile(_ features: [[Float]]) -> [Double] {
         // The filtered levels only (coarse levels carry no responses).
-        let energies = features.filter { !$0.isEmpty }.map { f in f.reduce(0.0) { $0 + Double($1 * $1) } / Double(max(f.count, 1)) }
+        let energies = EnergyShares.energies(features.filter { !$0.isEmpty })
         let total = max(energies.reduce(0, +), 1e-30)
         return energies.map { $0 / total }
     }
