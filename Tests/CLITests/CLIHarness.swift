@@ -104,7 +104,7 @@ struct TestProject {
     """
 
     init(buildfile: String = TestProject.buildfile) throws {
-        root = NSTemporaryDirectory() + "ntsbuild-e2e-" + UUID().uuidString
+        root = Scratch.fresh()
         try FileManager.default.createDirectory(atPath: root + "/audio", withIntermediateDirectories: true)
         try WAV.write(path: root + "/audio/one.wav", seconds: 3.0, bpm: 120, sampleRate: 22050, channels: 2)
         try WAV.write(path: root + "/audio/two.wav", seconds: 2.5, bpm: 90, sampleRate: 22050, channels: 2)
@@ -124,7 +124,7 @@ struct TestProject {
 
     /// A copy of another project, cache and renders included.
     init(copying other: TestProject) throws {
-        root = NSTemporaryDirectory() + "ntsbuild-e2e-" + UUID().uuidString
+        root = Scratch.fresh()
         try FileManager.default.copyItem(atPath: other.root, toPath: root)
     }
 

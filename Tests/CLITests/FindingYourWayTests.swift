@@ -31,7 +31,7 @@ final class FindingYourWayTests: XCTestCase {
     }
 
     func testInitWritesABuildfileFromFileNamesAndTags() throws {
-        let root = NSTemporaryDirectory() + "ntsbuild-init-" + UUID().uuidString
+        let root = Scratch.fresh("init")
         try FileManager.default.createDirectory(atPath: root + "/music", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
         try WAV.write(path: root + "/music/02_signal path.wav", seconds: 1, bpm: 120, sampleRate: 22050, channels: 1)

@@ -11,6 +11,10 @@ final class ConfigTests: XCTestCase {
         try! FileManager.default.createDirectory(atPath: root + "/presets", withIntermediateDirectories: true)
     }
 
+    override func tearDown() {
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
     func write(_ name: String, _ text: String) {
         FileManager.default.createFile(atPath: root + "/" + name, contents: Data(text.utf8))
     }
