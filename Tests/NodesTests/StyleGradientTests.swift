@@ -179,77 +179,21 @@ final class StyleGradientTests: XCTestCase {
         checkStyleLossGradient(TextureFilters(scales: 2, channels: 4, size: 3, coarseLevels: 1, seed: 3), energy: 0.7)
     }
 
-    /// The same with the blurred-colours and composition terms (a render of 24: levels 12, 6, 3).
-    func testStyleLossGradientWithBlurredColoursAndCompositionMatchesFiniteDifferences() {
-        checkStyleLossGradient(TextureFilters(scales: 2, channels: 4, size: 3, seed: 3), energy: 0, layout: 2, composition: 1, size: 24)
-    }
-
-    /// The composition term's gradient: thumbnail blocks of unequal size (a render of 14 into 6 × 6).
-    func testCompositionBackwardMatchesFiniteDifferences() {
-        let size = 14
-        let planes = randomVector(3 * size * size, seed: 24)
-        let target = Composition.thumbnail(randomVector(3 * 20 * 16, seed: 25), width: 20, height: 16)
-        var analytic = [Float](repeating: 0, count: planes.count)
-        _ = Composition.loss(planes, size: size, target: target, weight: 1, into: &analytic)
-        for i in planes.indices {
-            var unused = [Float](repeating: 0, count: planes.count)
-            let n = numeric(planes, i, eps: 1e-2) { Composition.loss($0, size: size, target: target, weight: 1, into: &unused) }
-            assertClose(Double(analytic[i]), n, "plane value \(i)")
-        }
-    }
-
-    /// The thumbnail of a non-square picture is that of its centre square.
-    func testCompositionLooksAtTheCentreSquare() {
-        // 10 × 6: columns 2...7 are the centre square; the others are set far off.
-        var planes = [Float](repeating: 0, count: 3 * 10 * 6)
-        for c in 0..<3 { for y in 0..<6 { for x in 0..<10 { planes[(c * 6 + y) * 10 + x] = (2...7).contains(x) ? Float(c * 36 + y * 6 + x - 2) : 1000 } } }
-        let square = (0..<(3 * 36)).map { Float($0) }
-        XCTAssertEqual(Composition.thumbnail(planes, width: 10, height: 6), square)
-        XCTAssertEqual(Composition.thumbnail(square, width: 6, height: 6), square)
-    }
-
-    /// The blurred colours' own gradient, through every level's 2×2 averages, on an odd size.
-    func testBlurredColoursBackwardMatchesFiniteDifferences() {
-        let width = 13, height = 14
-        let planes = randomVector(3 * width * height, seed: 21)
-        let reference = randomVector(3 * 20 * 18, seed: 22)
-        var random = SeededRandom(seed: 23)
-        let targets = BlurredColours.levels(reference, width: 20, height: 18).enumerated().map { s, level in
-            let side = BlurredColours.levels(planes, width: width, height: height)[s]
-            return SlicedWasserstein(target: BlurredColours.points(level.planes, count: level.width * level.height), dimension: 3,
-                                     directions: (0..<12).map { _ in random.nextGaussian() }, count: side.width * side.height)
-        }
-        XCTAssertEqual(targets.count, 2, "levels of 6 × 7 and 3 × 3")
-        var analytic = [Float](repeating: 0, count: planes.count)
-        _ = BlurredColours.loss(planes, width: width, height: height, targets: targets, weight: 1, into: &analytic)
-        var agreeing = 0
-        for i in planes.indices {
-            var unused = [Float](repeating: 0, count: planes.count)
-            let n = numeric(planes, i, eps: 1e-3) { BlurredColours.loss($0, width: width, height: height, targets: targets, weight: 1, into: &unused) }
-            if abs(Double(analytic[i]) - n) <= 5e-2 * max(abs(Double(analytic[i])), abs(n), 1e-3) { agreeing += 1 }
-        }
-        XCTAssertGreaterThanOrEqual(Double(agreeing) / Double(planes.count), 0.95, "\(agreeing) of \(planes.count) agree")
-        // The last row and column of an odd level fall out of the averages: no gradient there.
-        XCTAssertTrue((0..<height).allSatisfy { analytic[$0 * width + width - 1] == 0 })
-    }
-
-    private func checkStyleLossGradient(_ filters: TextureFilters, energy: Float, layout: Float = 0, composition: Float = 0, size: Int = 12,
-                                        file: StaticString = #filePath, line: UInt = #line) {
+    private func checkStyleLossGradient(_ filters: TextureFilters, energy: Float, file: StaticString = #filePath, line: UInt = #line) {
+        let size = 12
         var r = SeededRandom(seed: 8)
-        let reference = RGBImage(width: size + 4, height: size + 2, pixels: (0..<((size + 4) * (size + 2) * 3)).map { _ in UInt8(r.next() % 256) })
+        let reference = RGBImage(width: 16, height: 14, pixels: (0..<(16 * 14 * 3)).map { _ in UInt8(r.next() % 256) })
         let prepared = StyleLoss.Reference(image: reference, filters: filters)
         var loss = StyleLoss(filters: filters, size: size)
         loss.textureWeight = 3
         loss.energyWeight = energy
-        loss.layoutWeight = layout
-        loss.compositionWeight = composition
         var random = SeededRandom(seed: 1)
         let targets = loss.targets(prepared, random: &random)
         let rgb = (0..<(size * size * 3)).map { i in Float(0.2 + 0.6 * (0.5 + 0.5 * sin(Double(i) * 0.37))) }
         var gradient: [Float]? = []
         _ = loss.evaluate(rgb, targets: targets, gradient: &gradient)
         var agreeing = 0, checked = 0
-        for i in stride(from: 0, to: rgb.count, by: max(7, rgb.count / 60)) {
+        for i in stride(from: 0, to: rgb.count, by: 7) {
             var none: [Float]? = nil
             let n = numeric(rgb, i, eps: 1e-4) { v in loss.evaluate(v, targets: targets, gradient: &none).total }
             let a = Double(gradient![i])

@@ -84,9 +84,6 @@ public struct StyleFitter {
         let reference = StyleLoss.Reference(image: image, filters: filters)
         var loss = StyleLoss(filters: filters, size: size)
         loss.energyWeight = Float(s.energy ?? 0)
-        // Any positive value until the first step calibrates it: the targets are drawn only then.
-        if let layout = s.layout, layout > 0 { loss.layoutWeight = 1 }
-        if let composition = s.composition, composition > 0 { loss.compositionWeight = 1 }
         // The settings' frequency, or one matched to the reference, on latents of their own stream.
         var chooser = SeededRandom(seed: UInt64(s.seed), stream: 0xF4E0)
         let frequency = s.frequency ?? FrequencyChoice.choose(
@@ -112,14 +109,6 @@ public struct StyleFitter {
                 let t = first.map(\.value.texture).reduce(0, +) / Double(s.batch)
                 loss.colourWeight = Float(1 / max(c, 1e-12))
                 loss.textureWeight = Float(s.texture / max(t, 1e-12))
-                if let composition = s.composition, composition > 0 {
-                    let m = first.map(\.value.composition).reduce(0, +) / Double(s.batch)
-                    loss.compositionWeight = Float(composition / max(m, 1e-12))
-                }
-                if let layout = s.layout, layout > 0 {
-                    let l = first.map(\.value.layout).reduce(0, +) / Double(s.batch)
-                    loss.layoutWeight = Float(layout / max(l, 1e-12))
-                }
             }
             let results = evaluate(weights, latents: latents, tapes: tapes, coords: coords, loss: loss, targets: targets, backward: true)
             var gradient = [Float](repeating: 0, count: parameters.count)

@@ -20,10 +20,6 @@ struct StyleLoss {
         let gradients: [[Float]]
         /// Per level, the mean squared gradient (`EnergyShares`).
         let energies: [Double]
-        /// The colours of each coarser level (`BlurredColours`), points [n × 3] of Lab / 100.
-        let blurred: [[Float]]
-        /// The centre square's thumbnail (`Composition`), planar Lab / 100.
-        let composition: [Float]
         let width: Int
         let height: Int
 
@@ -31,15 +27,10 @@ struct StyleLoss {
             width = image.width
             height = image.height
             lab = LabTransform.forward(image.pixels.map { Float($0) / 255 })
-            let planes = StyleLoss.planes(lab, pixels: width * height)
-            let levels = filters.forward(planes, width: width, height: height)
+            let levels = filters.forward(StyleLoss.planes(lab, pixels: width * height), width: width, height: height)
             features = levels.map(\.features)
             gradients = levels.map { LuminanceGradients.forward($0.planes, width: $0.width, height: $0.height) }
             energies = EnergyShares.energies(gradients)
-            blurred = BlurredColours.levels(planes, width: width, height: height).map {
-                BlurredColours.points($0.planes, count: $0.width * $0.height)
-            }
-            composition = Composition.thumbnail(planes, width: width, height: height)
         }
     }
 
@@ -50,9 +41,6 @@ struct StyleLoss {
         let texture: [SlicedWasserstein?]
         let gradients: [SlicedWasserstein]
         let energies: [Double]
-        /// Per coarser level (`BlurredColours`); empty unless that term is weighted.
-        let blurred: [SlicedWasserstein]
-        let composition: [Float]
     }
 
     let filters: TextureFilters
@@ -63,16 +51,10 @@ struct StyleLoss {
     var textureWeight: Float = 1
     /// Weight of the energy-share term (`EnergyShares`); 0 leaves it out.
     var energyWeight: Float = 0
-    /// Weight of the blurred-colours term (`BlurredColours`); 0 leaves it out.
-    var layoutWeight: Float = 0
-    /// Weight of the composition term (`Composition`); 0 leaves it out.
-    var compositionWeight: Float = 0
 
     static let colourSlices = 32
     /// Directions per step for the 2-D gradient clouds.
     static let gradientSlices = 8
-    /// Directions per step and level for the blurred colours.
-    static let blurredSlices = 16
 
     /// Draws a step's directions (seeded) and projects the reference on them.
     func targets(_ reference: Reference, random: inout SeededRandom) -> Targets {
@@ -98,20 +80,7 @@ struct StyleLoss {
                                                directions: (0..<(2 * Self.gradientSlices)).map { _ in random.nextGaussian() },
                                                count: (w - 1) * (h - 1)))
         }
-        var blurred: [SlicedWasserstein] = []
-        if layoutWeight > 0 {
-            // Drawn last, so a fit without this term draws exactly what it drew before it existed.
-            var side = size
-            for points in reference.blurred {
-                side /= 2
-                guard side >= BlurredColours.smallestSide else { break }
-                blurred.append(SlicedWasserstein(target: points, dimension: 3,
-                                                 directions: (0..<(3 * Self.blurredSlices)).map { _ in random.nextGaussian() },
-                                                 count: side * side))
-            }
-        }
-        return Targets(colour: colour, texture: texture, gradients: gradients, energies: reference.energies, blurred: blurred,
-                       composition: reference.composition)
+        return Targets(colour: colour, texture: texture, gradients: gradients, energies: reference.energies)
     }
 
     struct Value {
@@ -119,10 +88,6 @@ struct StyleLoss {
         var texture: Double
         /// The energy-share term (`EnergyShares`), 0 unless it is weighted.
         var energy: Double
-        /// The blurred-colours term (`BlurredColours`), 0 unless it is weighted.
-        var layout: Double = 0
-        /// The composition term (`Composition`), 0 unless it is weighted.
-        var composition: Double = 0
         var total: Double
     }
 
@@ -132,8 +97,7 @@ struct StyleLoss {
         let lab = LabTransform.forward(rgb)
         var dLab = [Float](repeating: 0, count: lab.count)
         let colour = targets.colour.loss(lab, weight: colourWeight, gradient: &dLab)
-        let planes = Self.planes(lab, pixels: n)
-        let levels = filters.forward(planes, width: size, height: size)
+        let levels = filters.forward(Self.planes(lab, pixels: n), width: size, height: size)
         var texture = 0.0
         var dFeatures: [[Float]] = [], levelGradients: [[Float]] = [], dGradients: [[Float]] = []
         for (s, sw) in targets.texture.enumerated() where s < levels.count {
@@ -156,27 +120,15 @@ struct StyleLoss {
             LuminanceGradients.backward(dg, width: levels[s].width, height: levels[s].height, into: &dp)
             return dp
         }
-        var layout = 0.0, dBlurred: [Float] = []
-        if !targets.blurred.isEmpty {
-            dBlurred = [Float](repeating: 0, count: planes.count)
-            layout = BlurredColours.loss(planes, width: size, height: size, targets: targets.blurred, weight: layoutWeight, into: &dBlurred)
-        }
-        var composition = 0.0
-        if compositionWeight > 0 {
-            if dBlurred.isEmpty { dBlurred = [Float](repeating: 0, count: planes.count) }
-            composition = Composition.loss(planes, size: size, target: targets.composition, weight: compositionWeight, into: &dBlurred)
-        }
         if gradient != nil {
-            var dPlanes = filters.backward(Array(levels.prefix(dFeatures.count)), dFeatures: dFeatures, dPlanes: dLevelPlanes)
-            for i in dBlurred.indices { dPlanes[i] += dBlurred[i] }
+            let dPlanes = filters.backward(Array(levels.prefix(dFeatures.count)), dFeatures: dFeatures, dPlanes: dLevelPlanes)
             for p in 0..<n {
                 for c in 0..<3 { dLab[3 * p + c] += dPlanes[c * n + p] / 100 }
             }
             gradient = LabTransform.backward(rgb, dLab: dLab)
         }
-        return Value(colour: colour, texture: texture, energy: energy, layout: layout, composition: composition,
-                     total: Double(colourWeight) * colour + Double(textureWeight) * texture + Double(energyWeight) * energy
-                         + Double(layoutWeight) * layout + Double(compositionWeight) * composition)
+        return Value(colour: colour, texture: texture, energy: energy,
+                     total: Double(colourWeight) * colour + Double(textureWeight) * texture + Double(energyWeight) * energy)
     }
 
     /// [n × 3] Lab → planar [3 × n] scaled by 1/100, the texture filters' input.

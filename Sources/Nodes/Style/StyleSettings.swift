@@ -34,13 +34,6 @@ public struct StyleSettings: Codable, Equatable, Sendable {
     /// between the pyramid's scales, in logarithms) against the colour and texture terms, which
     /// both start at 1. Unset: left out.
     public var energy: Double?
-    /// Weight of the blurred-colours term (`BlurredColours`: the colour distribution of the
-    /// picture averaged down to each coarser level, i.e. its layout at that scale) against the
-    /// colour and texture terms, which both start at 1; it starts at this value. Unset: left out.
-    public var layout: Double?
-    /// Weight of the composition term (`Composition`: the reference's centre square as a 6 × 6
-    /// thumbnail, matched block by block at every latent); it starts at this value. Unset: left out.
-    public var composition: Double?
 
     public init(name: String, reference: String) {
         self.name = name
@@ -51,7 +44,7 @@ public struct StyleSettings: Codable, Equatable, Sendable {
     static let ranges: [String: ClosedRange<Double>] = [
         "hidden": 1...256, "layers": 1...16, "steps": 1...100_000, "size": 16...512, "seed": 0...Double(Int32.max),
         "latent_dim": 1...512, "batch": 1...64, "rate": 1e-6...1, "texture": 0...100, "frequency": 0.01...100,
-        "coarse_levels": 0...4, "energy": 0...100, "layout": 0...100, "composition": 0...100,
+        "coarse_levels": 0...4, "energy": 0...100,
     ]
     static let integerKeys: Set<String> = ["hidden", "layers", "steps", "size", "seed", "latent_dim", "batch", "coarse_levels"]
 }
