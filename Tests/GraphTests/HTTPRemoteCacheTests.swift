@@ -111,6 +111,7 @@ final class HTTPRemoteCacheTests: XCTestCase {
 
     func testNetrcLoginIsSentAndNeverShown() throws {
         let netrc = NSTemporaryDirectory() + "netrc-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: netrc) }
         try Data("machine elsewhere login x password y\nmachine 127.0.0.1\n  login ann\n  password pw-never-shown\n".utf8)
             .write(to: URL(fileURLWithPath: netrc))
         let server = try ScriptedHTTPServer { _ in ScriptedHTTPServer.response(403) }
