@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
+import Graph
 
 /// `ntsbench remote`: what the HTTP remote cache costs, against an nginx started for the run
 /// (scripts/nginx_cache.sh) — a no-op build with and without the remote (median of several),
-/// a build on an empty machine that fetches everything (per node, MB/s), and curl moving the
-/// same objects to and from the same server as the reference for transfer speed.
+/// a build on an empty machine that fetches everything (per node, MB/s), the cache's own upload
+/// of every object (streamed from disk, chunked), and curl moving the same objects to and from the
+/// same server as the reference for transfer speed.
 struct RemoteBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "remote", abstract: "Time the HTTP remote cache (no-op and fetch-everything builds) against curl on the same nginx.")
@@ -56,6 +58,18 @@ struct RemoteBench: ParsableCommand {
         let put = try timed { _ = try command("/usr/bin/curl", ["-sf"] + putArguments) }
         print(String(format: "curl: %.1f MB down in %.2f s (%.1f MB/s), up in %.2f s (%.1f MB/s)", mb, get, mb / get, put, mb / put))
         print(String(format: "ratio ntsbuild fetch-everything / curl download: %.2f (the build also re-hashes, stores and publishes)", fetched.seconds / get))
+
+        // The cache's own upload of the same objects, one after another as the build's upload
+        // thread sends them, under another prefix so nothing the builds use is replaced.
+        let uploader = HTTPRemoteCache(base: URL(string: url + "/upload-bench")!, environment: [:])
+        let sent = try timed {
+            for object in objects {
+                guard let digest = Digest(hex: (object as NSString).lastPathComponent) else { continue }
+                try uploader.upload(object, as: digest, replacing: true)
+            }
+        }
+        print(String(format: "HTTPRemoteCache upload (streamed, chunked): %.1f MB in %.2f s (%.1f MB/s); ratio to curl up: %.2f",
+                     mb, sent, mb / sent, sent / put))
     }
 
     func copyProject(to path: String) throws -> String {
