@@ -64,7 +64,10 @@ struct RemoteBench: ParsableCommand {
         let uploader = HTTPRemoteCache(base: URL(string: url + "/upload-bench")!, environment: [:])
         let sent = try timed {
             for object in objects {
-                guard let digest = Digest(hex: (object as NSString).lastPathComponent) else { continue }
+                // Every object counted in `mb` goes up, or the rate would be overstated.
+                guard let digest = Digest(hex: (object as NSString).lastPathComponent) else {
+                    throw ValidationError("\(object) is not named by a digest: not a cache object")
+                }
                 try uploader.upload(object, as: digest, replacing: true)
             }
         }

@@ -143,6 +143,9 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(plain.styles.first?.steps, 10)
         XCTAssertEqual(plain.styles.first?.rate, 0.02)
         XCTAssertEqual(plain.styles.first?.size, StyleSettings(name: "d", reference: "d").size)
+        // Zero coarse levels and a zero energy weight are the defaults spelled out: same settings.
+        let spelled = try load(buildfile.replacingOccurrences(of: "rate: 0.02}", with: "rate: 0.02, coarse_levels: 0, energy: 0}"))
+        XCTAssertEqual(spelled.styles, plain.styles)
         let styled = try load(buildfile, Overrides(sets: ["generator.style=bark"]))
         XCTAssertEqual(styled.tracks[0].config.generator.style, "bark")
         XCTAssertNil(styled.tracks[0].config.generator.weights)

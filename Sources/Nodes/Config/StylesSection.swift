@@ -69,7 +69,7 @@ enum StylesSection {
         fields.merge(numbers) { _, new in new }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(StyleSettings.self, from: JSONSerialization.data(withJSONObject: fields))
+        return try decoder.decode(StyleSettings.self, from: JSONSerialization.data(withJSONObject: fields)).canonical()
     }
 }
 

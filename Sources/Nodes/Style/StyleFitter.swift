@@ -37,6 +37,8 @@ public struct StyleFitter {
         /// Per step: colour and texture distance (unweighted), averaged over the step's latents.
         public let colour: [Double]
         public let texture: [Double]
+        /// Per step, the energy-share term (`EnergyShares`); empty unless it is weighted.
+        public let energy: [Double]
 
         /// The fitted style through the frame kernel, as a track would render it.
         public func render(latent: [Float], width: Int, height: Int) -> RGBImage {
@@ -61,6 +63,8 @@ public struct StyleFitter {
             file.metadata["frequency"] = String(format: "%.6g", frequency)
             file.metadata["loss_colour"] = json(colour)
             file.metadata["loss_texture"] = json(texture)
+            // Only when weighted, so a style without the term keeps the metadata it always had.
+            if !energy.isEmpty { file.metadata["loss_energy"] = json(energy) }
             return file
         }
     }
@@ -96,7 +100,7 @@ public struct StyleFitter {
         let latentRange = (3 * h)..<(3 * h + s.latentDim * h)
         let tapes = (0..<s.batch).map { _ in CPPNTape(hidden: h, layers: s.layers, pixels: size * size) }
 
-        var colours: [Double] = [], textures: [Double] = []
+        var colours: [Double] = [], textures: [Double] = [], energies: [Double] = []
         for step in 0..<s.steps {
             if cancelled() { throw GraphError.interrupted }
             var random = SeededRandom(seed: UInt64(s.seed), stream: 0x57E9_0000 &+ UInt64(step))
@@ -123,9 +127,10 @@ public struct StyleFitter {
             let texture = results.map(\.value.texture).reduce(0, +) / Double(s.batch)
             colours.append(colour)
             textures.append(texture)
+            if loss.energyWeight > 0 { energies.append(results.map(\.value.energy).reduce(0, +) / Double(s.batch)) }
             progress(Progress(step: step + 1, steps: s.steps, loss: results.map(\.value.total).reduce(0, +) / Double(s.batch)))
         }
-        return Result(weights: weights, settings: s, frequency: frequency, colour: colours, texture: textures)
+        return Result(weights: weights, settings: s, frequency: frequency, colour: colours, texture: textures, energy: energies)
     }
 
     private struct LatentResult {

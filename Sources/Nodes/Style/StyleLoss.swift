@@ -115,12 +115,12 @@ struct StyleLoss {
         if energyWeight > 0 {
             energy = EnergyShares.loss(levelGradients, reference: targets.energies, weight: energyWeight, into: &dGradients)
         }
-        let dLevelPlanes = dGradients.enumerated().map { s, dg in
-            var dp = [Float](repeating: 0, count: levels[s].planes.count)
-            LuminanceGradients.backward(dg, width: levels[s].width, height: levels[s].height, into: &dp)
-            return dp
-        }
         if gradient != nil {
+            let dLevelPlanes = dGradients.enumerated().map { s, dg in
+                var dp = [Float](repeating: 0, count: levels[s].planes.count)
+                LuminanceGradients.backward(dg, width: levels[s].width, height: levels[s].height, into: &dp)
+                return dp
+            }
             let dPlanes = filters.backward(Array(levels.prefix(dFeatures.count)), dFeatures: dFeatures, dPlanes: dLevelPlanes)
             for p in 0..<n {
                 for c in 0..<3 { dLab[3 * p + c] += dPlanes[c * n + p] / 100 }

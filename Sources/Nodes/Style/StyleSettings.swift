@@ -40,6 +40,16 @@ public struct StyleSettings: Codable, Equatable, Sendable {
         self.reference = reference
     }
 
+    /// The same settings with the values that mean "left out" (`coarse_levels: 0`, `energy: 0`)
+    /// stored as unset: they fit the same bytes, so they must share the unset entry's node key and
+    /// style-file metadata instead of costing a needless refit.
+    func canonical() -> StyleSettings {
+        var s = self
+        if s.coarseLevels == 0 { s.coarseLevels = nil }
+        if s.energy == 0 { s.energy = nil }
+        return s
+    }
+
     /// The keys an entry may have, with the range each accepts (name and reference are strings).
     static let ranges: [String: ClosedRange<Double>] = [
         "hidden": 1...256, "layers": 1...16, "steps": 1...100_000, "size": 16...512, "seed": 0...Double(Int32.max),
