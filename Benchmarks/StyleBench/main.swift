@@ -5,7 +5,7 @@ import Nodes
 /// seeds of the same architecture (`Measures`: colour, texture, motion). Prints one table row per
 /// image and writes `<out>/<name>.png`: reference | random seed | fitted style at two latents.
 ///
-///     StyleBench IMAGE... [--steps N] [--size S] [--frequency F] [--texture W] [--rate R] [--batch B] [--seed N] [--coarse L] [--energy W] [--out DIR] [--parts]
+///     StyleBench IMAGE... [--steps N] [--size S] [--frequency F] [--texture W] [--rate R] [--batch B] [--seed N] [--coarse L] [--energy W] [--orientation F] [--gain G] [--out DIR] [--parts]
 ///
 /// `--parts` adds the texture distance's two terms (spectrum, orientations), fitted / random median,
 /// and the 16 spectrum bands (low to high frequency) of the reference, the fit and random seed 1 at one latent.
@@ -25,6 +25,8 @@ func main() throws {
     let seed = option("--seed").flatMap(Int.init)
     let coarse = option("--coarse").flatMap(Int.init)
     let energy = option("--energy").flatMap(Double.init)
+    let orientation = option("--orientation").flatMap(Double.init)
+    let gain = option("--gain").flatMap(Double.init)
     let out = option("--out") ?? "/tmp/stylebench"
     let parts = args.contains("--parts")
     args.removeAll { $0 == "--parts" }
@@ -44,6 +46,8 @@ func main() throws {
         if let seed { settings.seed = seed }
         if let coarse { settings.coarseLevels = coarse }
         if let energy { settings.energy = energy }
+        if let orientation { settings.orientation = orientation }
+        if let gain { settings.gain = gain }
         let s = settings.size
         let full = try ImageReader.read(path: path)
         let shorter = min(full.width, full.height), longer = max(full.width, full.height)

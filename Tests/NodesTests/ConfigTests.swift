@@ -143,9 +143,14 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(plain.styles.first?.steps, 10)
         XCTAssertEqual(plain.styles.first?.rate, 0.02)
         XCTAssertEqual(plain.styles.first?.size, StyleSettings(name: "d", reference: "d").size)
-        // Zero coarse levels and a zero energy weight are the defaults spelled out: same settings.
-        let spelled = try load(buildfile.replacingOccurrences(of: "rate: 0.02}", with: "rate: 0.02, coarse_levels: 0, energy: 0}"))
+        // Zero coarse levels, energy weight and orientation, and gain 1, are the defaults spelled out: same settings.
+        let spelled = try load(buildfile.replacingOccurrences(of: "rate: 0.02}", with: "rate: 0.02, coarse_levels: 0, energy: 0, orientation: 0, gain: 1}"))
         XCTAssertEqual(spelled.styles, plain.styles)
+        let oriented = try load(buildfile.replacingOccurrences(of: "rate: 0.02}", with: "rate: 0.02, orientation: 0.5}"))
+        XCTAssertEqual(oriented.styles.first?.orientation, 0.5)
+        XCTAssertThrowsError(try load(buildfile.replacingOccurrences(of: "rate: 0.02}", with: "rate: 0.02, orientation: 2}"))) { error in
+            XCTAssertTrue("\(error)".contains("styles.orientation: expected a number in 0...1"), "\(error)")
+        }
         let styled = try load(buildfile, Overrides(sets: ["generator.style=bark"]))
         XCTAssertEqual(styled.tracks[0].config.generator.style, "bark")
         XCTAssertNil(styled.tracks[0].config.generator.weights)

@@ -78,6 +78,65 @@ final class StyleFitTests: XCTestCase {
         XCTAssertEqual(try StyleFitter(settings: s).fit(reference: smooth).frequency, 2.5)
     }
 
+    /// Vertical stripes (brightness changing along x only): every turned unit runs along x, and
+    /// the seeded network, so turned, renders edges that run the reference's way.
+    func testOrientationTurnsTheFirstLayerToTheReferencesEdges() throws {
+        var s = settings(steps: 1)
+        s.size = 24
+        let reference = StyleLoss.Reference(image: stripes(), filters: TextureFilters(seed: 1))
+        let directions = try XCTUnwrap(OrientationChoice.directions(reference, units: s.hidden, seed: 1))
+        for d in directions { XCTAssertEqual(abs(d.x), 1, accuracy: 1e-6); XCTAssertEqual(d.y, 0, accuracy: 1e-6) }
+        // A flat reference has no edges to follow.
+        let flat = StyleLoss.Reference(image: RGBImage(width: 24, height: 20), filters: TextureFilters(seed: 1))
+        XCTAssertNil(OrientationChoice.directions(flat, units: s.hidden, seed: 1))
+
+        /// Horizontal over vertical luminance-gradient energy of renders of the start at a few latents.
+        func anisotropy(_ weights: CPPNWeights) -> Double {
+            var random = SeededRandom(seed: 5)
+            var horizontal = 0.0, vertical = 0.0
+            for _ in 0..<4 {
+                let latent = (0..<s.latentDim).map { _ in random.nextGaussian() }
+                let image = CPPN(weights: weights).render(latent: latent[...], width: 48, height: 48)
+                func l(_ x: Int, _ y: Int) -> Double { (0..<3).reduce(0.0) { $0 + Double(image.pixels[3 * (y * 48 + x) + $1]) } }
+                for y in 0..<47 { for x in 0..<47 {
+                    horizontal += pow(l(x + 1, y) - l(x, y), 2)
+                    vertical += pow(l(x, y + 1) - l(x, y), 2)
+                } }
+            }
+            return horizontal / max(vertical, 1e-9)
+        }
+        let seeded = anisotropy(StyleFitter.initialWeights(s, frequency: 2))
+        let turned = anisotropy(StyleFitter.initialWeights(s, frequency: 2, directions: directions))
+        XCTAssertGreaterThan(turned, 20, "turned start: horizontal / vertical gradient energy \(turned)")
+        XCTAssertLessThan(seeded, 5, "seeded start: \(seeded)")
+        // Half the units: the other half keep their seeded directions.
+        let half = StyleFitter.initialWeights(s, frequency: 2, directions: Array(directions.prefix(s.hidden / 2)))
+        let start = StyleFitter.initialWeights(s, frequency: 2)
+        XCTAssertEqual(half.coord[(s.hidden / 2)..<s.hidden], start.coord[(s.hidden / 2)..<s.hidden])
+        XCTAssertEqual(half.coord[(2 * s.hidden + s.hidden / 2)...], start.coord[(2 * s.hidden + s.hidden / 2)...])
+        XCTAssertEqual(half.coord[(2 * s.hidden)..<(2 * s.hidden + s.hidden / 2)], ArraySlice(repeating: 0, count: s.hidden / 2), "a turned unit is a plane wave")
+
+        // Through the fitter: `orientation: 0.5` turns the first half of the units, then one Adam step.
+        s.orientation = 0.5
+        let fitted = try StyleFitter(settings: s).fit(reference: stripes()).weights.coord
+        for j in 0..<(s.hidden / 2) {
+            XCTAssertLessThan(abs(fitted[s.hidden + j]), 0.1 * abs(fitted[j]), "unit \(j) runs along x")
+            XCTAssertLessThanOrEqual(abs(fitted[2 * s.hidden + j]), 1.01 * Float(s.rate), "unit \(j)'s radius weight started at 0")
+        }
+    }
+
+    /// `gain` scales the hidden layers' weights of the start, nothing else.
+    func testGainScalesTheHiddenLayers() {
+        var s = settings(steps: 1)
+        let plain = StyleFitter.initialWeights(s, frequency: 1.5)
+        s.gain = 0.5
+        let scaled = StyleFitter.initialWeights(s, frequency: 1.5)
+        for i in 1..<plain.weights.count { XCTAssertEqual(scaled.weights[i], plain.weights[i].map { $0 * 0.5 }) }
+        XCTAssertEqual(scaled.coord, plain.coord)
+        XCTAssertEqual(scaled.outWeight, plain.outWeight)
+        XCTAssertEqual(scaled.biases, plain.biases)
+    }
+
     /// The fitter's gaussian floors its exponent at −64 like the frame kernel: never a subnormal float.
     func testGaussianActivationIsNeverSubnormal() {
         for v: Float in [0, 0.5, 3, 9.5, 10, 30, 1e4, -1e4] {

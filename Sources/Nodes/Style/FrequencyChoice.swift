@@ -32,12 +32,12 @@ enum FrequencyChoice {
     /// The candidate whose renders at `latents` come closest to the reference's profile (the
     /// first of equals): deterministic, it depends only on the reference and the settings.
     static func choose(_ reference: StyleLoss.Reference, settings s: StyleSettings, filters: TextureFilters,
-                       coords: CoordinateCache.Planes, latents: [[Float]]) -> Double {
+                       coords: CoordinateCache.Planes, directions: [(x: Float, y: Float)] = [], latents: [[Float]]) -> Double {
         let target = profile(reference.features)
         let tape = CPPNTape(hidden: s.hidden, layers: s.layers, pixels: s.size * s.size)
         var best = candidates[0], bestDistance = Double.infinity
         for f in candidates {
-            let weights = StyleFitter.initialWeights(s, frequency: f)
+            let weights = StyleFitter.initialWeights(s, frequency: f, directions: directions)
             var energies = [Double](repeating: 0, count: target.count)
             for latent in latents {
                 tape.forward(weights, coordinates: coords.values, stride: coords.stride, latent: latent)

@@ -70,12 +70,18 @@ public struct StyleFitter {
     }
 
     /// The starting point: the seeded CPPN of this architecture, with the first layer's
-    /// coordinate weights scaled by `frequency`.
-    static func initialWeights(_ settings: StyleSettings, frequency: Double) -> CPPNWeights {
+    /// coordinate weights turned to `directions` (its first `directions.count` units) and scaled
+    /// by `frequency`, and the hidden layers' weights scaled by the settings' `gain`.
+    static func initialWeights(_ settings: StyleSettings, frequency: Double, directions: [(x: Float, y: Float)] = []) -> CPPNWeights {
         var w = CPPNWeights(hidden: settings.hidden, layers: settings.layers, latentDim: settings.latentDim,
                             seed: UInt64(settings.seed))
+        w.coord = OrientationChoice.turn(w.coord, hidden: settings.hidden, to: directions)
         let f = Float(frequency)
         w.coord = w.coord.map { $0 * f }
+        if let gain = settings.gain {
+            let g = Float(gain)
+            for i in 1..<w.weights.count { w.weights[i] = w.weights[i].map { $0 * g } }
+        }
         return w
     }
 
@@ -88,12 +94,16 @@ public struct StyleFitter {
         let reference = StyleLoss.Reference(image: image, filters: filters)
         var loss = StyleLoss(filters: filters, size: size)
         loss.energyWeight = Float(s.energy ?? 0)
+        // The first units' directions from the reference's edges, if asked for.
+        let turnedUnits = Int((s.orientation ?? 0) * Double(s.hidden) + 0.5)
+        let directions = turnedUnits == 0 ? [] :
+            Array((OrientationChoice.directions(reference, units: s.hidden, seed: UInt64(s.seed)) ?? []).prefix(turnedUnits))
         // The settings' frequency, or one matched to the reference, on latents of their own stream.
         var chooser = SeededRandom(seed: UInt64(s.seed), stream: 0xF4E0)
         let frequency = s.frequency ?? FrequencyChoice.choose(
-            reference, settings: s, filters: filters, coords: coords,
+            reference, settings: s, filters: filters, coords: coords, directions: directions,
             latents: (0..<s.batch).map { _ in (0..<s.latentDim).map { _ in chooser.nextGaussian() } })
-        var weights = Self.initialWeights(s, frequency: frequency)
+        var weights = Self.initialWeights(s, frequency: frequency, directions: directions)
         var parameters = weights.flattened
         var adam = Adam(count: parameters.count)
         let h = s.hidden

@@ -26,6 +26,10 @@ public struct StyleSettings: Codable, Equatable, Sendable {
     /// (Tancik et al., NeurIPS 2020), and a higher value gives the fit finer detail to work with.
     /// Unset: chosen from the reference at the start of the fit (`FrequencyChoice`).
     public var frequency: Double?
+    /// Scale of the hidden layers' weights against a random seed's: each sine layer adds
+    /// harmonics of the frequencies below it in proportion, so a lower gain keeps the picture's
+    /// structure near fewer scales. Unset: 1.
+    public var gain: Double?
     /// Levels of the texture pyramid coarser than its four filtered ones (6 and 3 pixels at size
     /// 96), compared by their luminance gradients only: the image's layout at the scale of the
     /// whole frame. Unset: none.
@@ -34,6 +38,10 @@ public struct StyleSettings: Codable, Equatable, Sendable {
     /// between the pyramid's scales, in logarithms) against the colour and texture terms, which
     /// both start at 1. Unset: left out.
     public var energy: Double?
+    /// The fraction of the first layer's Fourier features turned to directions drawn from the
+    /// reference's edges (`OrientationChoice`); the rest keep their seeded, isotropic directions.
+    /// Unset: none.
+    public var orientation: Double?
 
     public init(name: String, reference: String) {
         self.name = name
@@ -47,14 +55,16 @@ public struct StyleSettings: Codable, Equatable, Sendable {
         var s = self
         if s.coarseLevels == 0 { s.coarseLevels = nil }
         if s.energy == 0 { s.energy = nil }
+        if s.orientation == 0 { s.orientation = nil }
+        if s.gain == 1 { s.gain = nil }
         return s
     }
 
     /// The keys an entry may have, with the range each accepts (name and reference are strings).
     static let ranges: [String: ClosedRange<Double>] = [
         "hidden": 1...256, "layers": 1...16, "steps": 1...100_000, "size": 16...512, "seed": 0...Double(Int32.max),
-        "latent_dim": 1...512, "batch": 1...64, "rate": 1e-6...1, "texture": 0...100, "frequency": 0.01...100,
-        "coarse_levels": 0...4, "energy": 0...100,
+        "latent_dim": 1...512, "batch": 1...64, "rate": 1e-6...1, "texture": 0...100, "frequency": 0.01...100, "gain": 0.1...4,
+        "coarse_levels": 0...4, "energy": 0...100, "orientation": 0...1,
     ]
     static let integerKeys: Set<String> = ["hidden", "layers", "steps", "size", "seed", "latent_dim", "batch", "coarse_levels"]
 }
