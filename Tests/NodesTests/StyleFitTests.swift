@@ -43,6 +43,14 @@ final class StyleFitTests: XCTestCase {
         let b = try StyleFitter(settings: settings(steps: 6)).fit(reference: stripes())
         XCTAssertEqual(a.weights.flattened.map(\.bitPattern), b.weights.flattened.map(\.bitPattern))
         XCTAssertEqual(a.colour, b.colour)
+        // With the start turned to the reference's edges and the hidden layers scaled too.
+        var s = settings(steps: 6)
+        s.orientation = 0.5
+        s.gain = 0.8
+        let c = try StyleFitter(settings: s).fit(reference: stripes())
+        let d = try StyleFitter(settings: s).fit(reference: stripes())
+        XCTAssertEqual(c.weights.flattened.map(\.bitPattern), d.weights.flattened.map(\.bitPattern))
+        XCTAssertNotEqual(c.weights.flattened.map(\.bitPattern), a.weights.flattened.map(\.bitPattern))
     }
 
     func testLatentWeightsStayAtTheirSeededValues() throws {
