@@ -148,8 +148,11 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(spelled.styles, plain.styles)
         let oriented = try load(buildfile.replacingOccurrences(of: "rate: 0.02}", with: "rate: 0.02, orientation: 0.5}"))
         XCTAssertEqual(oriented.styles.first?.orientation, 0.5)
-        XCTAssertThrowsError(try load(buildfile.replacingOccurrences(of: "rate: 0.02}", with: "rate: 0.02, orientation: 2}"))) { error in
+        XCTAssertThrowsError(try load(buildfile.replacingOccurrences(of: "rate: 0.02}", with: "rate: 0.02, orientation: 2}"),
+                                      Overrides(sets: ["generator.style=bark"]))) { error in
             XCTAssertTrue("\(error)".contains("styles.orientation: expected a number in 0...1"), "\(error)")
+            // The one mistake, not a second error about a track's style the broken section then lacks.
+            XCTAssertFalse("\(error)".contains("no style named"), "\(error)")
         }
         let styled = try load(buildfile, Overrides(sets: ["generator.style=bark"]))
         XCTAssertEqual(styled.tracks[0].config.generator.style, "bark")

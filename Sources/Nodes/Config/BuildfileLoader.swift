@@ -20,6 +20,8 @@ public enum BuildfileLoader {
         }
         var albumNode: Node?
         var styles: [StyleSettings] = []
+        // A styles section with a mistake is reported once: its tracks' style names are not checked against it.
+        var stylesFailed = false
         var remoteCache: RemoteCacheSetting?
         var globalPreset: (String, SourceLocation)?
         var sectionValues: [String: LocatedValue] = [:]
@@ -28,7 +30,8 @@ public enum BuildfileLoader {
         for (key, keyNode, value) in try YAMLSource.mapping(document, file, what: "the Buildfile") {
             switch key {
             case "album": albumNode = value
-            case "styles": styles = try issues.attempt { try StylesSection.parse(value, file: file) } ?? []
+            case "styles":
+                if let parsed = try issues.attempt({ try StylesSection.parse(value, file: file) }) { styles = parsed } else { stylesFailed = true }
             case "cache": remoteCache = try issues.attempt { try CacheSection.parse(value, file: file) } ?? nil
             case "preset": globalPreset = try issues.attempt { (try presetName(value, file), YAMLSource.location(keyNode, file)) }
             default:
@@ -81,7 +84,7 @@ public enum BuildfileLoader {
                     if !seen.insert(track.id).inserted {
                         issues.add(ConfigError(YAMLSource.location(item["id"] ?? item, file), "track id '\(track.id)' is used twice"))
                     }
-                    if let styled = try issues.attempt({ try resolveStyle(of: track, styles: styles) }) { track = styled }
+                    if !stylesFailed, let styled = try issues.attempt({ try resolveStyle(of: track, styles: styles) }) { track = styled }
                     try issues.attempt { try checkPalette(of: track) }
                     tracks.append(track)
                 }
