@@ -3,7 +3,8 @@ public enum GraphError: Error, CustomStringConvertible {
     case io(path: String, reason: String)
     case unknownNode(NodeID, suggestion: NodeID?)
     case cycle([NodeID])
-    case missingSource(NodeID, path: String)
+    /// A source file that is not there, with the nodes that read it.
+    case missingSource(NodeID, path: String, neededBy: [NodeID])
     case corruptObject(Digest, path: String)
     case missingObject(Digest, path: String)
     case damagedAgain(Digest, path: String)
@@ -16,12 +17,15 @@ public enum GraphError: Error, CustomStringConvertible {
         case .unknownNode(let id, let suggestion):
             return "unknown target '\(id)'" + (suggestion.map { " (did you mean \($0)?)" } ?? "")
         case .cycle(let ids): return "dependency cycle: " + ids.map(\.raw).joined(separator: " → ")
-        case .missingSource(let id, let path): return "\(path): file not found (needed by \(id))"
+        case .missingSource(_, let path, let users):
+            guard let first = users.first else { return "\(path): file not found" }
+            return "\(path): file not found (needed by \(first)\(users.count > 1 ? " and \(users.count - 1) more" : ""))"
         case .corruptObject(let digest, let path): return "\(path): cached object \(digest.short) is corrupt; it was dropped and will be rebuilt"
         case .missingObject(let digest, let path): return "\(path): cached object \(digest.short) is missing; it will be rebuilt"
         case .damagedAgain(let digest, let path):
             return "\(path): cached object \(digest.short) is damaged or gone again after it was rebuilt (a failing disk, or something else writing into the cache?)"
-        case .nodeFailed(let id, let message): return "\(id): \(message)"
+        // A source file's message starts with its path already.
+        case .nodeFailed(let id, let message): return id.isFile ? message : "\(id): \(message)"
         case .interrupted: return "interrupted"
         }
     }

@@ -173,7 +173,8 @@ struct Summary {
 
     /// Nodes stopped by Ctrl-C are interrupted, not failed.
     var interrupted: Int { result.nodes.filter { $0.status == .failed && $0.message == GraphError.interrupted.description }.count }
-    var failed: Int { result.count(.failed) - interrupted }
+    /// Source files included: a missing one is a failure of the build too.
+    var failed: Int { result.failures.count - interrupted }
 
     var line: String {
         if dryRun {
@@ -186,6 +187,7 @@ struct Summary {
             text += ", \(result.count(.fetched)) fetched (\(Self.bytes(traffic.bytesDown)) down, \(Self.bytes(traffic.bytesUp)) up)"
         }
         text += ", \(failed) failed"
+        if result.count(.skipped) > 0 { text += ", \(result.count(.skipped)) skipped" }
         if interrupted > 0 { text += ", \(interrupted) interrupted" }
         text += String(format: " in %.1f s", result.wallSeconds)
         if framesRendered > 0 {

@@ -20,6 +20,8 @@ enum ExitStatus: Int32 {
         case is UsageError, GraphError.unknownNode, StillError.badTarget, StillError.unknownTrack, StillError.badTime, StillError.beyondEnd:
             return .usage
         case GraphError.missingSource, AudioError.missing, is MissingFileError: return .missingInput
+        // A source file the build could not read (not there, or not readable).
+        case GraphError.nodeFailed(let id, _) where id.isFile: return .missingInput
         case SlurmError.missingTool: return .unavailable
         case let error as ConfigError: return error.fromCommandLine ? .usage : .badInput
         case let errors as ConfigErrors: return errors.errors.allSatisfy(\.fromCommandLine) ? .usage : .badInput

@@ -117,6 +117,11 @@ final class StyleCLITests: XCTestCase {
             XCTAssertNotNil(line, "\(name): \(result.stderr)")
             XCTAssertFalse(result.stderr.contains("cache/"), "\(name): internal path in \(result.stderr)")
         }
+        // Gone altogether: a missing input file (66), named with the node that needs it.
+        try FileManager.default.removeItem(atPath: p.root + "/refs/stripes.png")
+        let gone = try p.ntsbuild("style:tiny")
+        XCTAssertEqual(gone.status, 66, gone.stderr)
+        XCTAssertEqual(gone.lastErrorLine, "ntsbuild: error: refs/stripes.png: file not found (needed by style:tiny)")
         XCTAssertEqual(try p.outputHashes(), before, "the last good run is untouched")
     }
 }

@@ -136,7 +136,13 @@ final class EngineTests: XCTestCase {
         var g = BuildGraph()
         g.add(JoinRecipe("a:1", inputs: [.file("nope.txt")], counter: counter))
         let result = try s.engine().build(g, targets: ["a:1"], options: BuildOptions(jobs: 1))
-        XCTAssertEqual(result.failures.first?.message, "nope.txt: file not found (needed by file:nope.txt)")
+        XCTAssertEqual(result.failures.first?.message, "nope.txt: file not found (needed by a:1)")
+        // Every reader is counted, the first by name.
+        var two = BuildGraph()
+        two.add(JoinRecipe("b:1", inputs: [.file("nope.txt")], counter: counter))
+        two.add(JoinRecipe("c:1", inputs: [.file("nope.txt")], counter: counter))
+        let both = try s.engine().build(two, targets: ["c:1", "b:1"], options: BuildOptions(jobs: 1))
+        XCTAssertEqual(both.failures.first?.message, "nope.txt: file not found (needed by b:1 and 1 more)")
     }
 
     func testCorruptInputObjectIsDetectedAndNotPropagated() throws {
