@@ -45,7 +45,7 @@ extension BuildRun {
             guard let digest = try engine.stats.digest(key: path, absolutePath: engine.sourcePath(path)) else {
                 // Named by the nodes that read it (sorted, so the message does not depend on the order they were added).
                 let users = order.firstIndex(of: id).map { dependents[$0].map { order[$0] } } ?? []
-                throw GraphError.missingSource(id, path: path, neededBy: users.sorted { $0.raw < $1.raw })
+                throw GraphError.missingSource(path: path, neededBy: users.sorted { $0.raw < $1.raw })
             }
             return NodeResult(id: id, status: .reused, output: digest, seconds: 0, reasons: [])
         } catch {

@@ -4,7 +4,7 @@ public enum GraphError: Error, CustomStringConvertible {
     case unknownNode(NodeID, suggestion: NodeID?)
     case cycle([NodeID])
     /// A source file that is not there, with the nodes that read it.
-    case missingSource(NodeID, path: String, neededBy: [NodeID])
+    case missingSource(path: String, neededBy: [NodeID])
     case corruptObject(Digest, path: String)
     case missingObject(Digest, path: String)
     case damagedAgain(Digest, path: String)
@@ -17,7 +17,7 @@ public enum GraphError: Error, CustomStringConvertible {
         case .unknownNode(let id, let suggestion):
             return "unknown target '\(id)'" + (suggestion.map { " (did you mean \($0)?)" } ?? "")
         case .cycle(let ids): return "dependency cycle: " + ids.map(\.raw).joined(separator: " → ")
-        case .missingSource(_, let path, let users):
+        case .missingSource(let path, let users):
             guard let first = users.first else { return "\(path): file not found" }
             return "\(path): file not found (needed by \(first)\(users.count > 1 ? " and \(users.count - 1) more" : ""))"
         case .corruptObject(let digest, let path): return "\(path): cached object \(digest.short) is corrupt; it was dropped and will be rebuilt"

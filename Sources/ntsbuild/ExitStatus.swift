@@ -19,8 +19,9 @@ enum ExitStatus: Int32 {
         case GraphError.interrupted: return .interrupted
         case is UsageError, GraphError.unknownNode, StillError.badTarget, StillError.unknownTrack, StillError.badTime, StillError.beyondEnd:
             return .usage
-        case GraphError.missingSource, AudioError.missing, is MissingFileError: return .missingInput
-        // A source file the build could not read (not there, or not readable).
+        case AudioError.missing, is MissingFileError: return .missingInput
+        // A source file the build could not read (not there, or not readable): the engine reports
+        // it as that file node's failure (`GraphError.missingSource` never leaves the engine).
         case GraphError.nodeFailed(let id, _) where id.isFile: return .missingInput
         case SlurmError.missingTool: return .unavailable
         case let error as ConfigError: return error.fromCommandLine ? .usage : .badInput

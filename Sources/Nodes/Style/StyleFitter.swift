@@ -96,8 +96,7 @@ public struct StyleFitter {
         loss.energyWeight = Float(s.energy ?? 0)
         // The first units' directions from the reference's edges, if asked for.
         let turnedUnits = Int((s.orientation ?? 0) * Double(s.hidden) + 0.5)
-        let directions = turnedUnits == 0 ? [] :
-            Array((OrientationChoice.directions(reference, units: s.hidden, seed: UInt64(s.seed)) ?? []).prefix(turnedUnits))
+        let directions = turnedUnits == 0 ? [] : OrientationChoice.directions(reference, units: turnedUnits, seed: UInt64(s.seed)) ?? []
         // The settings' frequency, or one matched to the reference, on latents of their own stream.
         var chooser = SeededRandom(seed: UInt64(s.seed), stream: 0xF4E0)
         let frequency = s.frequency ?? FrequencyChoice.choose(

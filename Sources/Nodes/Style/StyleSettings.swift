@@ -48,9 +48,9 @@ public struct StyleSettings: Codable, Equatable, Sendable {
         self.reference = reference
     }
 
-    /// The same settings with the values that mean "left out" (`coarse_levels: 0`, `energy: 0`)
-    /// stored as unset: they fit the same bytes, so they must share the unset entry's node key and
-    /// style-file metadata instead of costing a needless refit.
+    /// The same settings with the values that mean "left out" (`coarse_levels: 0`, `energy: 0`,
+    /// `orientation: 0`, `gain: 1`) stored as unset: they fit the same bytes, so they must share the
+    /// unset entry's node key and style-file metadata instead of costing a needless refit.
     func canonical() -> StyleSettings {
         var s = self
         if s.coarseLevels == 0 { s.coarseLevels = nil }
