@@ -5,7 +5,7 @@ import Nodes
 /// seeds of the same architecture (`Measures`: colour, texture, motion). Prints one table row per
 /// image and writes `<out>/<name>.png`: reference | random seed | fitted style at two latents.
 ///
-///     StyleBench IMAGE... [--steps N] [--size S] [--frequency F] [--texture W] [--rate R] [--batch B] [--seed N] [--coarse L] [--energy W] [--orientation F] [--gain G] [--frame W] [--out DIR] [--parts]
+///     StyleBench IMAGE... [--steps N] [--size S] [--frequency F] [--texture W] [--rate R] [--batch B] [--seed N] [--coarse L] [--energy W] [--orientation F] [--gain G] [--out DIR] [--parts]
 ///
 /// `--parts` adds the texture distance's two terms (spectrum, orientations), fitted / random median,
 /// and the 16 spectrum bands (low to high frequency) of the reference, the fit and random seed 1 at one latent.
@@ -27,11 +27,9 @@ func main() throws {
     let energy = option("--energy").flatMap(Double.init)
     let orientation = option("--orientation").flatMap(Double.init)
     let gain = option("--gain").flatMap(Double.init)
-    let frameEnergy = option("--frame").flatMap(Double.init)
     let out = option("--out") ?? "/tmp/stylebench"
     let parts = args.contains("--parts")
     args.removeAll { $0 == "--parts" }
-
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     print("| image | fit s | colour: fitted / random (ratio) | texture: fitted / random (ratio) | motion: fitted / random |")
     print("|---|---|---|---|---|")
@@ -50,7 +48,6 @@ func main() throws {
         if let energy { settings.energy = energy }
         if let orientation { settings.orientation = orientation }
         if let gain { settings.gain = gain }
-        if let frameEnergy { settings.frameEnergy = frameEnergy }
         let s = settings.size
         let full = try ImageReader.read(path: path)
         let shorter = min(full.width, full.height), longer = max(full.width, full.height)
@@ -67,15 +64,7 @@ func main() throws {
         let latents = (0..<4).map { _ in (0..<settings.latentDim).map { _ in r.nextGaussian() } }
         let fitted = latents.map { result.render(latent: $0, width: s, height: s) }
         let target = centreCrop(reference, s)
-        if parts {
-            let fe = fitted.map { StyleFitter.frameEnergies(of: $0, size: s) }
-            let mean = (0..<fe[0].count).map { k in fe.map { $0[k] }.reduce(0, +) / Double(fe.count) }
-            print("|   \(name) frame energies ×1e4 | reference " + StyleFitter.frameEnergies(of: reference, size: s).map { String(format: "%.1f", $0 * 1e4) }.joined(separator: " ")
-                  + " | centre " + StyleFitter.frameEnergies(of: target, size: s).map { String(format: "%.1f", $0 * 1e4) }.joined(separator: " ")
-                  + " | fitted mean " + mean.map { String(format: "%.1f", $0 * 1e4) }.joined(separator: " ")
-                  + " | per render " + fe.map { $0.map { String(format: "%.1f", $0 * 1e4) }.joined(separator: "/") }.joined(separator: " ") + " |")
-        }
-                var randomColour: [Double] = [], randomTexture: [Double] = [], randomMotion: [Double] = []
+        var randomColour: [Double] = [], randomTexture: [Double] = [], randomMotion: [Double] = []
         var randomSpectrum: [Double] = [], randomOrientation: [Double] = []
         var firstSeed: RGBImage?
         for seed in 1...8 {

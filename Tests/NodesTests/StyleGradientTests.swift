@@ -138,46 +138,6 @@ final class StyleGradientTests: XCTestCase {
         }
     }
 
-    /// The frame-scale term pooled over a batch: from each render's luminance plane through the
-    /// block means, the block differences and the log of the batch's mean energy, per factor.
-    func testFrameEnergyPooledGradientMatchesFiniteDifferences() {
-        let width = 8, height = 6, factors = [2, 3]
-        let batch = (0..<3).map { randomVector(width * height, seed: 40 + UInt64($0)) }
-        let reference = [0.7, 0.05]
-        func loss(_ planes: [[Float]]) -> Double {
-            FrameEnergy.pooledLoss(planes.map { FrameEnergy.energies($0, width: width, height: height, factors: factors) },
-                                   reference: reference).loss
-        }
-        let pooled = FrameEnergy.pooledLoss(batch.map { FrameEnergy.energies($0, width: width, height: height, factors: factors) },
-                                            reference: reference)
-        XCTAssertGreaterThan(pooled.loss, 0.1)
-        for b in batch.indices {
-            var analytic = [Float](repeating: 0, count: width * height)
-            FrameEnergy.backward(batch[b], width: width, height: height, factors: factors, scales: pooled.scales[b], into: &analytic)
-            for i in analytic.indices {
-                let n = numeric(batch[b], i) { v in
-                    var planes = batch
-                    planes[b] = v
-                    return loss(planes)
-                }
-                assertClose(Double(analytic[i]), n, "latent \(b) pixel \(i)")
-            }
-        }
-    }
-
-    /// Block sides that leave fewer than 2 × 2 blocks are not measured; a render's energy at a
-    /// factor is its block grid's, so a picture flat within blocks of 16 keeps all of it.
-    func testFrameEnergyFactorsAndBlockMeans() {
-        XCTAssertEqual(FrameEnergy.factors(size: 96), [16, 32])
-        XCTAssertEqual(FrameEnergy.factors(size: 48), [16])
-        XCTAssertEqual(FrameEnergy.factors(size: 31), [])
-        // Left half 0, right half 1 at 64 × 32: 4 × 2 blocks of 16, one step between columns 1 and 2.
-        let plane = (0..<(64 * 32)).map { Float(($0 % 64) >= 32 ? 1 : 0) }
-        let e = FrameEnergy.energies(plane, width: 64, height: 32, factors: [16])
-        // Positions with both neighbours: 3 × 1, one of them with ∂x = 1; over 2 components each.
-        XCTAssertEqual(e[0], 1.0 / 6, accuracy: 1e-9)
-    }
-
     /// Coarse levels (no filter responses) carry gradients back through the 2×2 averages too.
     func testCoarseLevelsBackwardCarriesLevelPlaneGradients() {
         let filters = TextureFilters(scales: 1, channels: 4, size: 3, coarseLevels: 2, seed: 2)

@@ -85,12 +85,6 @@ public struct StyleFitter {
         return w
     }
 
-    /// The frame-scale energies (`FrameEnergy`) of a picture, for StyleBench's diagnostics.
-    public static func frameEnergies(of image: RGBImage, size: Int) -> [Double] {
-        FrameEnergy.energies(StyleLoss.luminance(image.pixels.map { Float($0) / 255 }), width: image.width, height: image.height,
-                             factors: FrameEnergy.factors(size: size))
-    }
-
     public func fit(reference image: RGBImage, progress: (Progress) -> Void = { _ in },
                     cancelled: () -> Bool = { false }) throws -> Result {
         let s = settings
@@ -114,13 +108,6 @@ public struct StyleFitter {
         let h = s.hidden
         let latentRange = (3 * h)..<(3 * h + s.latentDim * h)
         let tapes = (0..<s.batch).map { _ in CPPNTape(hidden: h, layers: s.layers, pixels: size * size) }
-        let frame: FrameTerm? = s.frameEnergy.map { weight in
-            let factors = FrameEnergy.factors(size: size)
-            return FrameTerm(factors: factors,
-                             reference: FrameEnergy.energies(StyleLoss.luminance(image.pixels.map { Float($0) / 255 }),
-                                                             width: image.width, height: image.height, factors: factors),
-                             weight: weight)
-        }
 
         var colours: [Double] = [], textures: [Double] = [], energies: [Double] = []
         for step in 0..<s.steps {
@@ -136,7 +123,7 @@ public struct StyleFitter {
                 loss.colourWeight = Float(1 / max(c, 1e-12))
                 loss.textureWeight = Float(s.texture / max(t, 1e-12))
             }
-            let results = evaluate(weights, latents: latents, tapes: tapes, coords: coords, loss: loss, targets: targets, backward: true, frame: frame)
+            let results = evaluate(weights, latents: latents, tapes: tapes, coords: coords, loss: loss, targets: targets, backward: true)
             var gradient = [Float](repeating: 0, count: parameters.count)
             for r in results { for i in gradient.indices { gradient[i] += r.gradient[i] } }
             let scale = 1 / Float(s.batch)
@@ -160,55 +147,17 @@ public struct StyleFitter {
         var gradient: [Float]
     }
 
-    /// The frame-scale term's settings for one fit: the reference's energies and the weight.
-    struct FrameTerm {
-        let factors: [Int]
-        let reference: [Double]
-        let weight: Double
-    }
-
     /// Each latent on its own thread into its own tape and gradient; returned in latent order.
-    /// With a frame term, the renders are first all made (and their frame energies measured),
-    /// since that term compares the batch's mean; then each latent's loss and backward pass.
     private func evaluate(_ weights: CPPNWeights, latents: [[Float]], tapes: [CPPNTape], coords: CoordinateCache.Planes,
-                          loss: StyleLoss, targets: StyleLoss.Targets, backward: Bool, frame: FrameTerm? = nil) -> [LatentResult] {
+                          loss: StyleLoss, targets: StyleLoss.Targets, backward: Bool) -> [LatentResult] {
         let slots = UnsafeMutableBufferPointer<LatentResult?>.allocate(capacity: latents.count)
         slots.initialize(repeating: nil)
         defer { slots.deallocate() }
-        let size = settings.size
-        var luminance: [[Float]] = []
-        var pooled: (loss: Double, scales: [[Double]])?
-        if let frame {
-            let planes = UnsafeMutableBufferPointer<[Float]>.allocate(capacity: latents.count)
-            planes.initialize(repeating: [])
-            defer { planes.deallocate() }
-            DispatchQueue.concurrentPerform(iterations: latents.count) { b in
-                tapes[b].forward(weights, coordinates: coords.values, stride: coords.stride, latent: latents[b])
-                planes[b] = StyleLoss.luminance(tapes[b].rgb)
-            }
-            luminance = Array(planes)
-            let energies = luminance.map { FrameEnergy.energies($0, width: size, height: size, factors: frame.factors) }
-            pooled = FrameEnergy.pooledLoss(energies, reference: frame.reference)
-        }
         DispatchQueue.concurrentPerform(iterations: latents.count) { b in
             let tape = tapes[b]
-            var dLuminance: [Float]?
-            if let frame, let pooled {
-                if backward {
-                    var d = [Float](repeating: 0, count: size * size)
-                    FrameEnergy.backward(luminance[b], width: size, height: size, factors: frame.factors,
-                                         scales: pooled.scales[b].map { $0 * frame.weight }, into: &d)
-                    dLuminance = d
-                }
-            } else {
-                tape.forward(weights, coordinates: coords.values, stride: coords.stride, latent: latents[b])
-            }
+            tape.forward(weights, coordinates: coords.values, stride: coords.stride, latent: latents[b])
             var dRGB: [Float]? = backward ? [] : nil
-            var value = loss.evaluate(tape.rgb, targets: targets, gradient: &dRGB, dLuminance: dLuminance)
-            if let frame, let pooled {
-                value.frame = pooled.loss
-                value.total += frame.weight * pooled.loss
-            }
+            let value = loss.evaluate(tape.rgb, targets: targets, gradient: &dRGB)
             var gradient = weights.zeros()
             if let dRGB {
                 tape.backward(weights, coordinates: coords.values, stride: coords.stride, latent: latents[b], dRGB: dRGB, into: &gradient)

@@ -88,15 +88,11 @@ struct StyleLoss {
         var texture: Double
         /// The energy-share term (`EnergyShares`), 0 unless it is weighted.
         var energy: Double
-        /// The frame-scale term (`FrameEnergy`, the batch's), 0 unless it is weighted.
-        var frame: Double = 0
         var total: Double
     }
 
-    /// The loss of one render (`rgb`: [size² × 3] in 0…1) and, if `gradient` is given, d loss / d rgb;
-    /// `dLuminance` (d / d L*/100 per pixel) is a term computed outside, over the whole batch
-    /// (`FrameEnergy`), whose gradient joins this one's.
-    func evaluate(_ rgb: [Float], targets: Targets, gradient: inout [Float]?, dLuminance: [Float]? = nil) -> Value {
+    /// The loss of one render (`rgb`: [size² × 3] in 0…1) and, if `gradient` is given, d loss / d rgb.
+    func evaluate(_ rgb: [Float], targets: Targets, gradient: inout [Float]?) -> Value {
         let n = size * size
         let lab = LabTransform.forward(rgb)
         var dLab = [Float](repeating: 0, count: lab.count)
@@ -129,19 +125,10 @@ struct StyleLoss {
             for p in 0..<n {
                 for c in 0..<3 { dLab[3 * p + c] += dPlanes[c * n + p] / 100 }
             }
-            if let dLuminance {
-                for p in 0..<n { dLab[3 * p] += dLuminance[p] / 100 }
-            }
             gradient = LabTransform.backward(rgb, dLab: dLab)
         }
         return Value(colour: colour, texture: texture, energy: energy,
                      total: Double(colourWeight) * colour + Double(textureWeight) * texture + Double(energyWeight) * energy)
-    }
-
-    /// L*/100 per pixel of `rgb` ([n × 3] in 0…1): the plane `FrameEnergy` measures.
-    static func luminance(_ rgb: [Float]) -> [Float] {
-        let lab = LabTransform.forward(rgb)
-        return (0..<(lab.count / 3)).map { lab[3 * $0] / 100 }
     }
 
     /// [n × 3] Lab → planar [3 × n] scaled by 1/100, the texture filters' input.

@@ -42,10 +42,6 @@ public struct StyleSettings: Codable, Equatable, Sendable {
     /// reference's edges (`OrientationChoice`); the rest keep their seeded, isotropic directions.
     /// Unset: none.
     public var orientation: Double?
-    /// Weight of the frame-scale contrast term (`FrameEnergy`: the luminance's energy over blocks
-    /// of 16 and 32 render pixels, pooled over a step's latents, in logarithms) against the colour
-    /// and texture terms, which both start at 1. Unset: left out.
-    public var frameEnergy: Double?
 
     public init(name: String, reference: String) {
         self.name = name
@@ -61,7 +57,6 @@ public struct StyleSettings: Codable, Equatable, Sendable {
         if s.energy == 0 { s.energy = nil }
         if s.orientation == 0 { s.orientation = nil }
         if s.gain == 1 { s.gain = nil }
-        if s.frameEnergy == 0 { s.frameEnergy = nil }
         return s
     }
 
@@ -69,7 +64,7 @@ public struct StyleSettings: Codable, Equatable, Sendable {
     static let ranges: [String: ClosedRange<Double>] = [
         "hidden": 1...256, "layers": 1...16, "steps": 1...100_000, "size": 16...512, "seed": 0...Double(Int32.max),
         "latent_dim": 1...512, "batch": 1...64, "rate": 1e-6...1, "texture": 0...100, "frequency": 0.01...100, "gain": 0.1...4,
-        "coarse_levels": 0...4, "energy": 0...100, "orientation": 0...1, "frame_energy": 0...100,
+        "coarse_levels": 0...4, "energy": 0...100, "orientation": 0...1,
     ]
     static let integerKeys: Set<String> = ["hidden", "layers", "steps", "size", "seed", "latent_dim", "batch", "coarse_levels"]
 }
