@@ -128,6 +128,19 @@ final class ConfigTests: XCTestCase {
                        "Buildfile.yaml:4:17: cache.remote: credentials do not belong in the Buildfile; give a token in NTSBUILD_REMOTE_TOKEN or a login in ~/.netrc")
     }
 
+    /// Keys each in range can still ask a fit for more memory than any machine has: refused
+    /// when the Buildfile is read, at the entry's position, instead of a crash mid-build.
+    func testAStyleWhoseFitWouldNotFitInMemoryIsRefusedWithItsLine() throws {
+        let huge = minimal + "\nstyles:\n  - {name: big, reference: r.png, size: 512, hidden: 256, layers: 16, batch: 64}\n"
+        XCTAssertEqual(error(huge), "Buildfile.yaml:7:5: style 'big' would need about 550 GiB to fit (batch × size² × hidden × layers); "
+                       + "the limit is 4 GiB: lower size, batch, hidden or layers")
+        // Just under the limit (3.85 GiB) is fine, and so is every default.
+        let large = try load(minimal + "\nstyles:\n  - {name: big, reference: r.png, size: 256, hidden: 64, layers: 6, batch: 16}\n")
+        XCTAssertLessThan(large.styles[0].fitMemory, StyleSettings.maximumFitMemory)
+        XCTAssertGreaterThan(large.styles[0].fitMemory, 0.9 * StyleSettings.maximumFitMemory)
+        XCTAssertLessThan(StyleSettings(name: "d", reference: "d").fitMemory, 0.2e9)
+    }
+
     /// `generator.style` from a later layer (here `--set`) replaces a preset's weights file, and the
     /// file leaves the track's configuration (so it is not in the frames' key).
     func testAStyleReplacesAPresetsWeightsFile() throws {

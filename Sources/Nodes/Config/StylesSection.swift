@@ -69,7 +69,17 @@ enum StylesSection {
         fields.merge(numbers) { _, new in new }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(StyleSettings.self, from: JSONSerialization.data(withJSONObject: fields)).canonical()
+        let settings = try decoder.decode(StyleSettings.self, from: JSONSerialization.data(withJSONObject: fields)).canonical()
+        guard settings.fitMemory <= StyleSettings.maximumFitMemory else {
+            let gib = { (bytes: Double) -> String in
+                let v = bytes / 1024 / 1024 / 1024
+                return v >= 10 ? String(format: "%.0f", v) : String(format: "%g", (v * 10).rounded() / 10)
+            }
+            throw ConfigError(YAMLSource.location(node, file),
+                              "style '\(name)' would need about \(gib(settings.fitMemory)) GiB to fit (batch × size² × hidden × layers); "
+                              + "the limit is \(gib(StyleSettings.maximumFitMemory)) GiB: lower size, batch, hidden or layers")
+        }
+        return settings
     }
 }
 
