@@ -32,11 +32,12 @@ public struct StillFrame {
         let built = sources.nodes.filter { !$0.isFile }
         let result = try workspace.build([target] + built, options: BuildOptions(jobs: jobs))
         if let failure = result.failures.first {
-            throw StillError.buildFailed(failure.id.raw, message: failure.message ?? "failed")
+            // As `build` reports it: a missing source by its path (exit 66), any other node by its id.
+            throw GraphError.nodeFailed(failure.id, message: failure.message ?? "failed")
         }
         if result.interrupted { throw GraphError.interrupted }
         guard let digest = result.result(for: target)?.output else {
-            throw StillError.buildFailed(target.raw, message: "produced no output")
+            throw GraphError.nodeFailed(target, message: "produced no output")
         }
         let path = workspace.engine.store.path(of: digest)
         let trajectory = try Safetensors.read(path: path)
@@ -44,7 +45,7 @@ public struct StillFrame {
 
         var outputs: [NodeID: String] = [:]
         for id in built {
-            guard let digest = result.result(for: id)?.output else { throw StillError.buildFailed(id.raw, message: "produced no output") }
+            guard let digest = result.result(for: id)?.output else { throw GraphError.nodeFailed(id, message: "produced no output") }
             outputs[id] = workspace.engine.store.path(of: digest)
         }
         let generatorConfig = sources.resolved { outputs[$0] ?? workspace.engine.sourcePath($0.filePath ?? $0.raw) }
@@ -100,7 +101,6 @@ public enum StillError: Error, CustomStringConvertible, Equatable {
     case unknownTrack(String, suggestion: String?)
     case badTime(String)
     case beyondEnd(String, seconds: Double, duration: Double)
-    case buildFailed(String, message: String)
 
     public var description: String {
         switch self {
@@ -112,8 +112,6 @@ public enum StillError: Error, CustomStringConvertible, Equatable {
             return "still: --at '\(text)' is not a time (seconds like 83.5, or m:ss.s like 1:23.5)"
         case .beyondEnd(let id, let seconds, let duration):
             return String(format: "still: --at %.3f s is beyond the end of track:%@ (%.3f s long)", seconds, id, duration)
-        case .buildFailed(let node, let message):
-            return "\(node): \(message)"
         }
     }
 }

@@ -64,6 +64,10 @@ final class StillTests: XCTestCase {
         XCTAssertEqual(late.lastErrorLine, "ntsbuild: error: still: --at 4.000 s is beyond the end of track:one (3.000 s long)")
         let bad = try CLI.run(["still", "track:one", "--at", "soon", "-o", "x.png"], in: p.root)
         XCTAssertTrue(bad.lastErrorLine.contains("--at 'soon' is not a time"), bad.stderr)
+        // A missing input is reported as `build` reports it: by its path, with its reader, status 66.
+        let missing = try CLI.run(["still", "track:one", "--at", "1", "-o", "x.png", "--set", "controller.anchors=models/gone.json"], in: p.root)
+        XCTAssertEqual(missing.status, 66, missing.stderr)
+        XCTAssertEqual(missing.lastErrorLine, "ntsbuild: error: models/gone.json: file not found (needed by trajectory:one)")
         XCTAssertFalse(FileManager.default.fileExists(atPath: p.root + "/x.png"))
     }
 

@@ -108,7 +108,8 @@ public struct RunVerifier {
         let engine = Engine(projectRoot: projectRoot, cacheDirectory: scratch)
         let result = try engine.build(graph, targets: [NodeID(node)], options: BuildOptions(jobs: 1))
         if let failure = result.failures.first {
-            throw VerifyError.cannotReproduce(node: node, reason: "\(failure.id): \(failure.message ?? "failed")")
+            // Worded as a build words it (a missing source by its path alone).
+            throw VerifyError.cannotReproduce(node: node, reason: GraphError.nodeFailed(failure.id, message: failure.message ?? "failed").description)
         }
         guard let fresh = result.result(for: NodeID(node)), let output = fresh.output else {
             throw VerifyError.cannotReproduce(node: node, reason: "the re-render produced no output")
