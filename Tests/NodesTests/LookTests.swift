@@ -121,6 +121,11 @@ final class LookTests: XCTestCase {
         XCTAssertThrowsError(try CPPN(config: config, latentDim: 4)) { error in
             XCTAssertTrue("\(error)".contains(path))
         }
+        // A file that is not a style at all: one line that names it once.
+        try Data("not a style".utf8).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try CPPN(config: config, latentDim: 8)) { error in
+            XCTAssertEqual("\(error)", "\(path): not a usable CPPN style: not a safetensors file")
+        }
     }
 
     func testCPPNRejectsBadConfig() {

@@ -155,10 +155,18 @@ public enum SafetensorsError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .unreadable(let file): return "\(file): cannot read safetensors file"
-        case .notSafetensors(let file): return "\(file): not a safetensors file"
-        case .malformed(let file, let reason): return "\(file): malformed safetensors: \(reason)"
-        case .missingTensor(let file, let name): return "\(file): no tensor named '\(name)'"
+        case .unreadable(let file), .notSafetensors(let file), .malformed(let file, _), .missingTensor(let file, _):
+            return "\(file): \(reason)"
+        }
+    }
+
+    /// What is wrong, without the file's name: for a caller that names the file itself.
+    public var reason: String {
+        switch self {
+        case .unreadable: return "cannot read safetensors file"
+        case .notSafetensors: return "not a safetensors file"
+        case .malformed(_, let reason): return "malformed safetensors: \(reason)"
+        case .missingTensor(_, let name): return "no tensor named '\(name)'"
         }
     }
 }

@@ -40,7 +40,7 @@ public struct CPPN: FrameGenerator {
         if let path = config.weights {
             let style: Safetensors
             do { style = try Safetensors.read(path: path) } catch {
-                throw CPPNError.badStyle(file: path, reason: "\(error)")
+                throw CPPNError.badStyle(file: path, reason: (error as? SafetensorsError)?.reason ?? "\(error)")
             }
             weights = try CPPNWeights(style: style, file: path, latentDim: latentDim)
         } else {

@@ -42,7 +42,7 @@ public struct ConvGenerator: FrameGenerator {
 
     public init(path: String, latentDim: Int) throws {
         let style: Safetensors
-        do { style = try Safetensors.read(path: path) } catch { throw GeneratorError.badStyle(file: path, kind: "conv", reason: "\(error)") }
+        do { style = try Safetensors.read(path: path) } catch { throw GeneratorError.badStyle(file: path, kind: "conv", reason: (error as? SafetensorsError)?.reason ?? "\(error)") }
         try self.init(style: style, file: path, latentDim: latentDim)
     }
 
