@@ -59,7 +59,7 @@ func main() throws {
             }
         }
         let seconds = Date().timeIntervalSince(start)
-        FileHandle.standardError.write(Data(String(format: "%@ frequency %.3g\n", name, result.frequency).utf8))
+        FileHandle.standardError.write(Data(String(format: "%@ frequency %.3g gain %.3g\n", name, result.frequency, result.gain).utf8))
         var r = SeededRandom(seed: 0x1A7E)
         let latents = (0..<4).map { _ in (0..<settings.latentDim).map { _ in r.nextGaussian() } }
         let fitted = latents.map { result.render(latent: $0, width: s, height: s) }

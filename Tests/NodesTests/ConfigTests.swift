@@ -156,9 +156,13 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(plain.styles.first?.steps, 10)
         XCTAssertEqual(plain.styles.first?.rate, 0.02)
         XCTAssertEqual(plain.styles.first?.size, StyleSettings(name: "d", reference: "d").size)
-        // Zero coarse levels, energy weight and orientation, and gain 1, are the defaults spelled out: same settings.
-        let spelled = try load(buildfile.replacingOccurrences(of: "rate: 0.02}", with: "rate: 0.02, coarse_levels: 0, energy: 0, orientation: 0, gain: 1}"))
+        // Zero coarse levels, energy weight and orientation are the defaults spelled out: same settings.
+        let spelled = try load(buildfile.replacingOccurrences(of: "rate: 0.02}", with: "rate: 0.02, coarse_levels: 0, energy: 0, orientation: 0}"))
         XCTAssertEqual(spelled.styles, plain.styles)
+        // Gain 1 is not: unset, the fit chooses the gain from the reference; written, it is fixed.
+        let fixedGain = try load(buildfile.replacingOccurrences(of: "rate: 0.02}", with: "rate: 0.02, gain: 1}"))
+        XCTAssertNil(plain.styles.first?.gain)
+        XCTAssertEqual(fixedGain.styles.first?.gain, 1)
         let oriented = try load(buildfile.replacingOccurrences(of: "rate: 0.02}", with: "rate: 0.02, orientation: 0.5}"))
         XCTAssertEqual(oriented.styles.first?.orientation, 0.5)
         XCTAssertThrowsError(try load(buildfile.replacingOccurrences(of: "rate: 0.02}", with: "rate: 0.02, orientation: 2}"),

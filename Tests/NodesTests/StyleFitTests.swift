@@ -133,6 +133,32 @@ final class StyleFitTests: XCTestCase {
         }
     }
 
+    /// Unset, the gain follows the reference: 0.8 when most of its pixels are flat, 1 when it has
+    /// structure everywhere. Set, it is kept. The fit records the gain it started from.
+    func testGainIsChosenFromTheReferencesFlatShare() throws {
+        let filters = TextureFilters(seed: 1)
+        let black = StyleLoss.Reference(image: RGBImage(width: 64, height: 64), filters: filters)
+        XCTAssertEqual(GainChoice.flatShare(black), 1)
+        XCTAssertEqual(GainChoice.gain(for: black), 0.8)
+        var noise = RGBImage(width: 64, height: 64)
+        var r = SeededRandom(seed: 5)
+        for i in noise.pixels.indices { noise.pixels[i] = UInt8(r.next() % 256) }
+        let noisy = StyleLoss.Reference(image: noise, filters: filters)
+        XCTAssertLessThan(GainChoice.flatShare(noisy), 0.05)
+        XCTAssertEqual(GainChoice.gain(for: noisy), 1)
+
+        // Stripes 3 pixels wide: two positions in three have no edge to their right or below.
+        let chosen = try StyleFitter(settings: settings(steps: 2)).fit(reference: stripes())
+        XCTAssertEqual(chosen.gain, 0.8)
+        XCTAssertNil(chosen.settings.gain, "the style file's settings stay as written")
+        XCTAssertEqual(chosen.styleFile(referenceSHA256: "x").metadata["gain"], "0.8")
+        var fixed = settings(steps: 2)
+        fixed.gain = 1
+        let kept = try StyleFitter(settings: fixed).fit(reference: stripes())
+        XCTAssertEqual(kept.gain, 1)
+        XCTAssertNotEqual(kept.weights.flattened, chosen.weights.flattened)
+    }
+
     /// `gain` scales the hidden layers' weights of the start, nothing else.
     func testGainScalesTheHiddenLayers() {
         var s = settings(steps: 1)

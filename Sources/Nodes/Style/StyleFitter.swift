@@ -17,7 +17,8 @@ public struct StyleFitter {
     /// Bump when a fit with the same settings and reference gives different weights.
     /// 2: the first layer's frequency chosen from the reference (`FrequencyChoice`), a four-level
     /// texture pyramid, the gaussian's exponent floored at −64.
-    public static let version = 2
+    /// 3: the hidden layers' gain, unless set, chosen from the reference's flat share (`GainChoice`).
+    public static let version = 3
 
     public init(settings: StyleSettings) {
         self.settings = settings
@@ -34,6 +35,8 @@ public struct StyleFitter {
         public let settings: StyleSettings
         /// The first layer's frequency scale the fit started from (the settings' or the chosen one).
         public let frequency: Double
+        /// The hidden layers' gain the fit started from (the settings' or the chosen one).
+        public let gain: Double
         /// Per step: colour and texture distance (unweighted), averaged over the step's latents.
         public let colour: [Double]
         public let texture: [Double]
@@ -61,6 +64,7 @@ public struct StyleFitter {
             file.metadata["settings"] = (try? encoder.encode(settings)).flatMap { String(data: $0, encoding: .utf8) } ?? ""
             file.metadata["fitter_version"] = String(StyleFitter.version)
             file.metadata["frequency"] = String(format: "%.6g", frequency)
+            file.metadata["gain"] = String(format: "%.6g", gain)
             file.metadata["loss_colour"] = json(colour)
             file.metadata["loss_texture"] = json(texture)
             // Only when weighted, so a style without the term keeps the metadata it always had.
@@ -87,11 +91,15 @@ public struct StyleFitter {
 
     public func fit(reference image: RGBImage, progress: (Progress) -> Void = { _ in },
                     cancelled: () -> Bool = { false }) throws -> Result {
-        let s = settings
+        var s = settings
         let size = s.size
         let coords = CoordinateCache.make(width: size, height: size)
         let filters = TextureFilters(coarseLevels: s.coarseLevels ?? 0, seed: UInt64(s.seed))
         let reference = StyleLoss.Reference(image: image, filters: filters)
+        // The settings' gain, or one for how flat the reference is; the start (and the frequency
+        // chosen for it) uses it, the style file's settings stay as written.
+        let gain = s.gain ?? GainChoice.gain(for: reference)
+        s.gain = gain
         var loss = StyleLoss(filters: filters, size: size)
         loss.energyWeight = Float(s.energy ?? 0)
         // The first units' directions from the reference's edges, if asked for.
@@ -139,7 +147,7 @@ public struct StyleFitter {
             if loss.energyWeight > 0 { energies.append(results.map(\.value.energy).reduce(0, +) / Double(s.batch)) }
             progress(Progress(step: step + 1, steps: s.steps, loss: results.map(\.value.total).reduce(0, +) / Double(s.batch)))
         }
-        return Result(weights: weights, settings: s, frequency: frequency, colour: colours, texture: textures, energy: energies)
+        return Result(weights: weights, settings: settings, frequency: frequency, gain: gain, colour: colours, texture: textures, energy: energies)
     }
 
     private struct LatentResult {

@@ -28,7 +28,8 @@ public struct StyleSettings: Codable, Equatable, Sendable {
     public var frequency: Double?
     /// Scale of the hidden layers' weights against a random seed's: each sine layer adds
     /// harmonics of the frequencies below it in proportion, so a lower gain keeps the picture's
-    /// structure near fewer scales. Unset: 1.
+    /// structure near fewer scales. Unset: chosen from the reference (`GainChoice`): 0.8 when
+    /// most of it is flat, else 1.
     public var gain: Double?
     /// Levels of the texture pyramid coarser than its four filtered ones (6 and 3 pixels at size
     /// 96), compared by their luminance gradients only: the image's layout at the scale of the
@@ -49,14 +50,14 @@ public struct StyleSettings: Codable, Equatable, Sendable {
     }
 
     /// The same settings with the values that mean "left out" (`coarse_levels: 0`, `energy: 0`,
-    /// `orientation: 0`, `gain: 1`) stored as unset: they fit the same bytes, so they must share the
-    /// unset entry's node key and style-file metadata instead of costing a needless refit.
+    /// `orientation: 0`) stored as unset: they fit the same bytes, so they must share the unset
+    /// entry's node key and style-file metadata instead of costing a needless refit. (`gain: 1` is
+    /// not among them: unset, the gain is chosen from the reference.)
     func canonical() -> StyleSettings {
         var s = self
         if s.coarseLevels == 0 { s.coarseLevels = nil }
         if s.energy == 0 { s.energy = nil }
         if s.orientation == 0 { s.orientation = nil }
-        if s.gain == 1 { s.gain = nil }
         return s
     }
 
