@@ -25,6 +25,11 @@ final class CPPNTape {
     private var scratch: [Float]
     private var scratch2: [Float]
 
+    /// The floats a tape holds (what `init` allocates): z and a per layer, two scratch planes, rgb.
+    static func floats(hidden: Int, layers: Int, pixels: Int) -> Int {
+        (2 * layers + 2) * pixels * hidden + 3 * pixels
+    }
+
     init(hidden: Int, layers: Int, pixels: Int) {
         self.hidden = hidden
         self.layers = layers

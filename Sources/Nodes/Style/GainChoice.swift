@@ -16,8 +16,8 @@ enum GainChoice {
     /// than 2 L* units together (the reference's gradients are of L*/100).
     static let flatStep: Float = 0.02
     /// The share of flat pixels from which a reference counts as flat: between the tuning
-    /// images' 0.36 (coffee, the flattest of those the lower gain cost) and 0.51 (handwriting,
-    /// the least flat of those it helped).
+    /// images' 0.36 (coffee, the flattest of the three object photographs) and 0.51
+    /// (handwriting, the least flat of the five references with large flat areas).
     static let flatThreshold = 0.44
     /// The gain a flat reference's fit starts from.
     static let flatGain = 0.8

@@ -61,13 +61,15 @@ public struct StyleSettings: Codable, Equatable, Sendable {
         return s
     }
 
-    /// About how many bytes a fit holds while it runs: for each of a step's latents, the
-    /// network's pre-activations and activations at every pixel (kept for the backward pass) and
-    /// the loss's Lab planes, filter pyramid and their gradients (about 90 floats a pixel).
+    /// About how many bytes a fit holds while it runs: for each of a step's latents, its tape (the
+    /// network's pre-activations and activations at every pixel, kept for the backward pass) and
+    /// the loss's Lab planes, filter pyramid and their gradients (about 87 floats a pixel).
     /// Measured peak resident size: 163 MB at the defaults (this estimate 121 MB, plus the
     /// process), 1.15 GB at size 192, hidden 64, layers 6 (this estimate 1.16 GB).
     var fitMemory: Double {
-        Double(batch) * Double(size * size) * (Double(2 * layers + 2) * Double(hidden) + 90) * 4
+        let pixels = size * size
+        let floats = Double(CPPNTape.floats(hidden: hidden, layers: layers, pixels: pixels)) + 87 * Double(pixels)
+        return Double(batch) * floats * 4
     }
 
     /// The most a `styles:` entry may ask a fit to hold (`fitMemory`). Every key is in range on
