@@ -9,6 +9,12 @@ import Nodes
 /// - **texture**: of the luminance, the radially averaged power spectrum (16 octave-spaced
 ///   bands, normalised to sum 1) and the histogram of gradient orientations (12 bins over 180°,
 ///   weighted by gradient magnitude, normalised), each compared by L1 distance; their sum.
+///
+/// The reference is described whole, as the fit sees it (its shorter side at the render size):
+/// its colours are all its pixels, its orientation histogram covers all of it, and its spectrum
+/// is the power averaged over the render-sized windows at half-window steps (Welch's method).
+/// `Reference.centre` describes its centre square only, the measure of the runs before
+/// 1 December 2026 (the fourth session), kept for comparison.
 /// - **motion**: the mean absolute difference (8-bit levels) between renders at different latents.
 enum Measures {
     static func lab(_ image: RGBImage) -> [Float] {
@@ -43,17 +49,54 @@ enum Measures {
         return (total / Double(slices)).squareRoot()
     }
 
-    /// L* of a square crop of side `size` from the centre.
-    static func luminance(_ image: RGBImage, size: Int) -> [Double] {
+    /// L* of a square crop of side `size` with its corner at (x0, y0); the centre's by default.
+    static func luminance(_ image: RGBImage, size: Int, at corner: (x: Int, y: Int)? = nil) -> [Double] {
         let l = lab(image)
-        let x0 = (image.width - size) / 2, y0 = (image.height - size) / 2
+        let (x0, y0) = corner ?? ((image.width - size) / 2, (image.height - size) / 2)
         var out = [Double](repeating: 0, count: size * size)
         for y in 0..<size { for x in 0..<size { out[y * size + x] = Double(l[3 * ((y + y0) * image.width + x + x0)]) } }
         return out
     }
 
+    /// A reference's texture descriptors and its pixels for the colour distance.
+    struct Reference {
+        let image: RGBImage
+        let spectrum: [Double]
+        let orientations: [Double]
+
+        /// All of `image` (at least `size` on each side).
+        init(whole image: RGBImage, size: Int) {
+            self.image = image
+            func offsets(_ length: Int) -> [Int] {
+                var o = Array(stride(from: 0, through: length - size, by: size / 2))
+                if o.last != length - size { o.append(length - size) }
+                return o
+            }
+            var power = [Double](repeating: 0, count: 16)
+            for y0 in offsets(image.height) {
+                for x0 in offsets(image.width) {
+                    let bands = Measures.spectrum(Measures.luminance(image, size: size, at: (x0, y0)), size: size, normalised: false)
+                    for i in 0..<16 { power[i] += bands[i] }
+                }
+            }
+            let total = max(power.reduce(0, +), 1e-12)
+            spectrum = power.map { $0 / total }
+            let l = Measures.lab(image)
+            orientations = Measures.orientations((0..<(image.width * image.height)).map { Double(l[3 * $0]) },
+                                                 width: image.width, height: image.height)
+        }
+
+        /// Its centre square of side `size` only.
+        init(centre image: RGBImage, size: Int) {
+            self.image = centreCrop(image, size)
+            let l = Measures.luminance(image, size: size)
+            spectrum = Measures.spectrum(l, size: size)
+            orientations = Measures.orientations(l, width: size, height: size)
+        }
+    }
+
     /// 16 radial bands of the power spectrum (octave-spaced from 1 cycle per image), summing to 1.
-    static func spectrum(_ l: [Double], size n: Int) -> [Double] {
+    static func spectrum(_ l: [Double], size n: Int, normalised: Bool = true) -> [Double] {
         let mean = l.reduce(0, +) / Double(l.count)
         // Hann window against the edges' leakage.
         let window = (0..<n).map { 0.5 - 0.5 * cos(2 * Double.pi * (Double($0) + 0.5) / Double(n)) }
@@ -89,16 +132,17 @@ enum Measures {
                 power[band] += re[y * n + x] * re[y * n + x] + im[y * n + x] * im[y * n + x]
             }
         }
+        guard normalised else { return power }
         let total = max(power.reduce(0, +), 1e-12)
         return power.map { $0 / total }
     }
 
     /// 12 orientation bins over 180° of Sobel gradients, weighted by magnitude, summing to 1.
-    static func orientations(_ l: [Double], size n: Int) -> [Double] {
+    static func orientations(_ l: [Double], width: Int, height: Int) -> [Double] {
         var bins = [Double](repeating: 0, count: 12)
-        for y in 1..<(n - 1) {
-            for x in 1..<(n - 1) {
-                func v(_ dx: Int, _ dy: Int) -> Double { l[(y + dy) * n + x + dx] }
+        for y in 1..<(height - 1) {
+            for x in 1..<(width - 1) {
+                func v(_ dx: Int, _ dy: Int) -> Double { l[(y + dy) * width + x + dx] }
                 let gx = v(1, -1) + 2 * v(1, 0) + v(1, 1) - v(-1, -1) - 2 * v(-1, 0) - v(-1, 1)
                 let gy = v(-1, 1) + 2 * v(0, 1) + v(1, 1) - v(-1, -1) - 2 * v(0, -1) - v(1, -1)
                 let magnitude = (gx * gx + gy * gy).squareRoot()
@@ -113,12 +157,12 @@ enum Measures {
 
     /// Texture descriptors averaged over the renders, then L1 distances to the reference's:
     /// the power-spectrum term and the orientation term (the texture distance is their sum).
-    static func textureParts(_ renders: [RGBImage], _ reference: RGBImage, size: Int) -> (spectrum: Double, orientation: Double) {
+    static func textureParts(_ renders: [RGBImage], _ reference: Reference, size: Int) -> (spectrum: Double, orientation: Double) {
         func describe(_ image: RGBImage) -> ([Double], [Double]) {
             let l = luminance(image, size: size)
-            return (spectrum(l, size: size), orientations(l, size: size))
+            return (spectrum(l, size: size), orientations(l, width: size, height: size))
         }
-        let ref = describe(reference)
+        let ref = (reference.spectrum, reference.orientations)
         let described = renders.map(describe)
         let s = (0..<16).map { i in described.map { $0.0[i] }.reduce(0, +) / Double(described.count) }
         let o = (0..<12).map { i in described.map { $0.1[i] }.reduce(0, +) / Double(described.count) }

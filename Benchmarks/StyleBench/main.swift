@@ -3,12 +3,14 @@ import Nodes
 
 /// Fits a style to each reference image and compares the fitted style's renders with random
 /// seeds of the same architecture (`Measures`: colour, texture, motion). Prints one table row per
-/// image and writes `<out>/<name>.png`: reference | random seed | fitted style at two latents.
+/// image and writes `<out>/<name>.png`: reference (its centre square) | random seed | fitted style at two latents.
 ///
-///     StyleBench IMAGE... [--steps N] [--size S] [--frequency F] [--texture W] [--rate R] [--batch B] [--seed N] [--coarse L] [--energy W] [--orientation F] [--gain G] [--out DIR] [--parts]
+///     StyleBench IMAGE... [--steps N] [--size S] [--frequency F] [--texture W] [--rate R] [--batch B] [--seed N] [--coarse L] [--energy W] [--orientation F] [--gain G] [--spectrum W] [--out DIR] [--parts]
 ///
 /// `--parts` adds the texture distance's two terms (spectrum, orientations), fitted / random median,
-/// and the 16 spectrum bands (low to high frequency) of the reference, the fit and random seed 1 at one latent.
+/// the colour and texture ratios against the reference's centre square only (the measure before
+/// 1 December 2026's fourth session), and the 16 spectrum bands (low to high frequency) of the
+/// reference, the fit and random seed 1 at one latent.
 func main() throws {
     var args = Array(CommandLine.arguments.dropFirst())
     func option(_ name: String) -> String? {
@@ -27,6 +29,7 @@ func main() throws {
     let energy = option("--energy").flatMap(Double.init)
     let orientation = option("--orientation").flatMap(Double.init)
     let gain = option("--gain").flatMap(Double.init)
+    let spectrum = option("--spectrum").flatMap(Double.init)
     let out = option("--out") ?? "/tmp/stylebench"
     let parts = args.contains("--parts")
     args.removeAll { $0 == "--parts" }
@@ -48,6 +51,7 @@ func main() throws {
         if let energy { settings.energy = energy }
         if let orientation { settings.orientation = orientation }
         if let gain { settings.gain = gain }
+        if let spectrum { settings.spectrum = spectrum }
         let s = settings.size
         let full = try ImageReader.read(path: path)
         let shorter = min(full.width, full.height), longer = max(full.width, full.height)
@@ -60,11 +64,15 @@ func main() throws {
         }
         let seconds = Date().timeIntervalSince(start)
         FileHandle.standardError.write(Data(String(format: "%@ frequency %.3g gain %.3g\n", name, result.frequency, result.gain).utf8))
+        if let first = result.spectrum.first, let last = result.spectrum.last {
+            FileHandle.standardError.write(Data(String(format: "%@ spectrum term %.4f -> %.4f\n", name, first, last).utf8))
+        }
         var r = SeededRandom(seed: 0x1A7E)
         let latents = (0..<4).map { _ in (0..<settings.latentDim).map { _ in r.nextGaussian() } }
         let fitted = latents.map { result.render(latent: $0, width: s, height: s) }
-        let target = centreCrop(reference, s)
+        let target = Measures.Reference(whole: reference, size: s), centre = Measures.Reference(centre: reference, size: s)
         var randomColour: [Double] = [], randomTexture: [Double] = [], randomMotion: [Double] = []
+        var centreColour: [Double] = [], centreTexture: [Double] = []
         var randomSpectrum: [Double] = [], randomOrientation: [Double] = []
         var firstSeed: RGBImage?
         for seed in 1...8 {
@@ -75,7 +83,10 @@ func main() throws {
             let cppn = try CPPN(config: config, latentDim: settings.latentDim)
             let renders = latents.map { cppn.render(latent: $0[...], width: s, height: s) }
             if firstSeed == nil { firstSeed = renders[0] }
-            randomColour.append(Measures.colourDistance(renders, target))
+            randomColour.append(Measures.colourDistance(renders, target.image))
+            centreColour.append(Measures.colourDistance(renders, centre.image))
+            let c = Measures.textureParts(renders, centre, size: s)
+            centreTexture.append(c.spectrum + c.orientation)
             let (spectrum, orientation) = Measures.textureParts(renders, target, size: s)
             randomTexture.append(spectrum + orientation)
             randomSpectrum.append(spectrum)
@@ -83,8 +94,10 @@ func main() throws {
             randomMotion.append(Measures.motion(renders))
         }
         func median(_ v: [Double]) -> Double { let x = v.sorted(); return (x[x.count / 2 - 1] + x[x.count / 2]) / 2 }
-        let colour = Measures.colourDistance(fitted, target)
+        let colour = Measures.colourDistance(fitted, target.image)
         let (spectrum, orientation) = Measures.textureParts(fitted, target, size: s)
+        let centreParts = Measures.textureParts(fitted, centre, size: s)
+        let (cc, ct) = (Measures.colourDistance(fitted, centre.image), centreParts.spectrum + centreParts.orientation)
         let texture = spectrum + orientation
         let motion = Measures.motion(fitted)
         let (rc, rt, rm) = (median(randomColour), median(randomTexture), median(randomMotion))
@@ -97,12 +110,14 @@ func main() throws {
             func row(_ images: [RGBImage]) -> String {
                 Measures.spectrumBands(images, size: s).map { String(format: "%.3f", $0) }.joined(separator: " ")
             }
-            print("|   \(name) bands, reference | \(row([target])) |")
+            print(String(format: "|   %@ centre crop only | colour %.1f / %.1f (%.2f) | texture %.3f / %.3f (%.2f) |", name,
+                         cc, median(centreColour), cc / median(centreColour), ct, median(centreTexture), ct / median(centreTexture)))
+            print("|   \(name) bands, reference | \(target.spectrum.map { String(format: "%.3f", $0) }.joined(separator: " ")) |")
             print("|   \(name) bands, fitted | \(row(fitted)) |")
             print("|   \(name) bands, random seed 1 at one latent | \(row([firstSeed!])) |")
         }
         fflush(stdout)
-        try PNGWriter.write(strip([target, firstSeed!, fitted[0], fitted[1]]), to: "\(out)/\(name).png")
+        try PNGWriter.write(strip([centre.image, firstSeed!, fitted[0], fitted[1]]), to: "\(out)/\(name).png")
     }
     let c = ratios.map(\.0).sorted(), t = ratios.map(\.1).sorted()
     if !ratios.isEmpty {

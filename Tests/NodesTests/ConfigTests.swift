@@ -156,9 +156,12 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(plain.styles.first?.steps, 10)
         XCTAssertEqual(plain.styles.first?.rate, 0.02)
         XCTAssertEqual(plain.styles.first?.size, StyleSettings(name: "d", reference: "d").size)
-        // Zero coarse levels, energy weight and orientation are the defaults spelled out: same settings.
-        let spelled = try load(buildfile.replacingOccurrences(of: "rate: 0.02}", with: "rate: 0.02, coarse_levels: 0, energy: 0, orientation: 0}"))
+        // Zero coarse levels, energy weight and orientation and spectrum weight 1 are the defaults spelled out: same settings.
+        let spelled = try load(buildfile.replacingOccurrences(of: "rate: 0.02}", with: "rate: 0.02, coarse_levels: 0, energy: 0, orientation: 0, spectrum: 1}"))
         XCTAssertEqual(spelled.styles, plain.styles)
+        XCTAssertEqual(plain.styles.first?.spectrum, 1)
+        let noSpectrum = try load(buildfile.replacingOccurrences(of: "rate: 0.02}", with: "rate: 0.02, spectrum: 0}"))
+        XCTAssertEqual(noSpectrum.styles.first?.spectrum, 0)
         // Gain 1 is not: unset, the fit chooses the gain from the reference; written, it is fixed.
         let fixedGain = try load(buildfile.replacingOccurrences(of: "rate: 0.02}", with: "rate: 0.02, gain: 1}"))
         XCTAssertNil(plain.styles.first?.gain)

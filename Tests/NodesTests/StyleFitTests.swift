@@ -38,6 +38,37 @@ final class StyleFitTests: XCTestCase {
         XCTAssertLessThan(t1, 1.5 * t0, "texture distance \(t0) → \(t1)")
     }
 
+    /// The spectrum term (on by default) falls during a fit, is recorded in the style file, and
+    /// weight 0 leaves it out: another fit, no curve.
+    func testSpectrumTermFallsAndWeightZeroLeavesItOut() throws {
+        // One soft warm blob on a dark ground, wider than the render: a spectrum a small CPPN can reach.
+        var blob = RGBImage(width: 40, height: 32)
+        for y in 0..<32 {
+            for x in 0..<40 {
+                let v = exp(-Double((x - 20) * (x - 20) + (y - 16) * (y - 16)) / 60)
+                let i = 3 * (y * 40 + x)
+                blob.pixels[i] = UInt8(20 + 210 * v)
+                blob.pixels[i + 1] = UInt8(10 + 110 * v)
+                blob.pixels[i + 2] = UInt8(60 - 30 * v)
+            }
+        }
+        var s = settings(steps: 80)
+        s.size = 24
+        s.batch = 4
+        let result = try StyleFitter(settings: s).fit(reference: blob)
+        XCTAssertEqual(result.spectrum.count, 80)
+        let first = result.spectrum.prefix(10).reduce(0, +) / 10, last = result.spectrum.suffix(10).reduce(0, +) / 10
+        XCTAssertLessThan(last, 0.8 * first, "spectrum term \(first) → \(last)")
+        XCTAssertNotNil(result.styleFile(referenceSHA256: "x").metadata["loss_spectrum"])
+        let with = try StyleFitter(settings: settings(steps: 6)).fit(reference: stripes())
+        var off = settings(steps: 6)
+        off.spectrum = 0
+        let without = try StyleFitter(settings: off).fit(reference: stripes())
+        XCTAssertTrue(without.spectrum.isEmpty)
+        XCTAssertNil(without.styleFile(referenceSHA256: "x").metadata["loss_spectrum"])
+        XCTAssertNotEqual(without.weights.flattened.map(\.bitPattern), with.weights.flattened.map(\.bitPattern))
+    }
+
     func testFitIsDeterministic() throws {
         let a = try StyleFitter(settings: settings(steps: 6)).fit(reference: stripes())
         let b = try StyleFitter(settings: settings(steps: 6)).fit(reference: stripes())
@@ -91,11 +122,11 @@ final class StyleFitTests: XCTestCase {
     func testOrientationTurnsTheFirstLayerToTheReferencesEdges() throws {
         var s = settings(steps: 1)
         s.size = 24
-        let reference = StyleLoss.Reference(image: stripes(), filters: TextureFilters(seed: 1))
+        let reference = StyleLoss.Reference(image: stripes(), filters: TextureFilters(seed: 1), spectral: SpectralShares(size: 16))
         let directions = try XCTUnwrap(OrientationChoice.directions(reference, units: s.hidden, seed: 1))
         for d in directions { XCTAssertEqual(abs(d.x), 1, accuracy: 1e-6); XCTAssertEqual(d.y, 0, accuracy: 1e-6) }
         // A flat reference has no edges to follow.
-        let flat = StyleLoss.Reference(image: RGBImage(width: 24, height: 20), filters: TextureFilters(seed: 1))
+        let flat = StyleLoss.Reference(image: RGBImage(width: 24, height: 20), filters: TextureFilters(seed: 1), spectral: SpectralShares(size: 16))
         XCTAssertNil(OrientationChoice.directions(flat, units: s.hidden, seed: 1))
 
         /// Horizontal over vertical luminance-gradient energy of renders of the start at a few latents.
@@ -137,13 +168,13 @@ final class StyleFitTests: XCTestCase {
     /// structure everywhere. Set, it is kept. The fit records the gain it started from.
     func testGainIsChosenFromTheReferencesFlatShare() throws {
         let filters = TextureFilters(seed: 1)
-        let black = StyleLoss.Reference(image: RGBImage(width: 64, height: 64), filters: filters)
+        let black = StyleLoss.Reference(image: RGBImage(width: 64, height: 64), filters: filters, spectral: SpectralShares(size: 16))
         XCTAssertEqual(GainChoice.flatShare(black), 1)
         XCTAssertEqual(GainChoice.gain(for: black), 0.8)
         var noise = RGBImage(width: 64, height: 64)
         var r = SeededRandom(seed: 5)
         for i in noise.pixels.indices { noise.pixels[i] = UInt8(r.next() % 256) }
-        let noisy = StyleLoss.Reference(image: noise, filters: filters)
+        let noisy = StyleLoss.Reference(image: noise, filters: filters, spectral: SpectralShares(size: 16))
         XCTAssertLessThan(GainChoice.flatShare(noisy), 0.05)
         XCTAssertEqual(GainChoice.gain(for: noisy), 1)
 

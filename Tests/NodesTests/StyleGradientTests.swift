@@ -169,6 +169,30 @@ final class StyleGradientTests: XCTestCase {
         return levels
     }
 
+    /// The spectrum term's backward pass (two transforms, the window and the mean) against finite differences.
+    func testSpectralSharesBackwardMatchesFiniteDifferences() {
+        let n = 12
+        let spectral = SpectralShares(size: n)
+        let plane = randomVector(n * n, seed: 31)
+        // The reference: a wider plane, so its shares average two windows.
+        let reference = spectral.referenceShares(randomVector(n * (n + 5), seed: 32).enumerated().map { i, v in v + Float(i % (n + 5)) * 0.2 },
+                                                 width: n + 5, height: n)
+        XCTAssertEqual(reference.reduce(0, +), 1, accuracy: 1e-9)
+        var analytic = [Float](repeating: 0, count: n * n)
+        let value = spectral.loss(plane, reference: reference, weight: 1, into: &analytic)
+        XCTAssertGreaterThan(value, 0)
+        for i in plane.indices {
+            assertClose(Double(analytic[i]), numeric(plane, i, eps: 1e-2) { v in
+                var unused = [Float](repeating: 0, count: n * n)
+                return spectral.loss(v, reference: reference, weight: 1, into: &unused)
+            }, "plane value \(i)")
+        }
+        // A plane compared with its own shares is at the minimum.
+        var unused = [Float](repeating: 0, count: n * n)
+        let own = spectral.referenceShares(plane, width: n, height: n)
+        XCTAssertEqual(spectral.loss(plane, reference: own, weight: 1, into: &unused), 0, accuracy: 1e-9)
+    }
+
     /// Colour and texture terms together, from the render's RGB through Lab, filters and both distances.
     func testStyleLossGradientMatchesFiniteDifferences() {
         checkStyleLossGradient(TextureFilters(scales: 2, channels: 4, size: 3, seed: 3), energy: 0)
@@ -179,14 +203,20 @@ final class StyleGradientTests: XCTestCase {
         checkStyleLossGradient(TextureFilters(scales: 2, channels: 4, size: 3, coarseLevels: 1, seed: 3), energy: 0.7)
     }
 
-    private func checkStyleLossGradient(_ filters: TextureFilters, energy: Float, file: StaticString = #filePath, line: UInt = #line) {
+    /// The same with the spectrum term, through Lab to the render's RGB.
+    func testStyleLossGradientWithSpectrumMatchesFiniteDifferences() {
+        checkStyleLossGradient(TextureFilters(scales: 2, channels: 4, size: 3, seed: 3), energy: 0, spectrum: 0.8)
+    }
+
+    private func checkStyleLossGradient(_ filters: TextureFilters, energy: Float, spectrum: Float = 0, file: StaticString = #filePath, line: UInt = #line) {
         let size = 12
         var r = SeededRandom(seed: 8)
         let reference = RGBImage(width: 16, height: 14, pixels: (0..<(16 * 14 * 3)).map { _ in UInt8(r.next() % 256) })
-        let prepared = StyleLoss.Reference(image: reference, filters: filters)
         var loss = StyleLoss(filters: filters, size: size)
+        let prepared = StyleLoss.Reference(image: reference, filters: filters, spectral: loss.spectral)
         loss.textureWeight = 3
         loss.energyWeight = energy
+        loss.spectrumWeight = spectrum
         var random = SeededRandom(seed: 1)
         let targets = loss.targets(prepared, random: &random)
         let rgb = (0..<(size * size * 3)).map { i in Float(0.2 + 0.6 * (0.5 + 0.5 * sin(Double(i) * 0.37))) }

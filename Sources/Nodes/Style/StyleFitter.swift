@@ -4,7 +4,7 @@ import Graph
 
 /// Fits CPPN weights to a reference image by gradient descent (Adam): each step renders the
 /// network at `batch` latents drawn from N(0, I) — the range the controller's trajectories move
-/// in — and lowers the colour + texture distance of every render to the reference
+/// in — and lowers the colour, texture and spectrum distances of every render to the reference
 /// (`StyleLoss`). Because every step sees new latents, the fitted style keeps moving with the
 /// latent instead of freezing into one picture; the latent weights themselves stay at their
 /// seeded values, so the latent's reach is that of a random seed of the same architecture.
@@ -18,7 +18,8 @@ public struct StyleFitter {
     /// 2: the first layer's frequency chosen from the reference (`FrequencyChoice`), a four-level
     /// texture pyramid, the gaussian's exponent floored at −64.
     /// 3: the hidden layers' gain, unless set, chosen from the reference's flat share (`GainChoice`).
-    public static let version = 3
+    /// 4: the spectrum term (`SpectralShares`, weight `StyleSettings.spectrum`, 1 by default).
+    public static let version = 4
 
     public init(settings: StyleSettings) {
         self.settings = settings
@@ -42,6 +43,8 @@ public struct StyleFitter {
         public let texture: [Double]
         /// Per step, the energy-share term (`EnergyShares`); empty unless it is weighted.
         public let energy: [Double]
+        /// Per step, the spectrum term (`SpectralShares`); empty unless it is weighted.
+        public let spectrum: [Double]
 
         /// The fitted style through the frame kernel, as a track would render it.
         public func render(latent: [Float], width: Int, height: Int) -> RGBImage {
@@ -69,6 +72,7 @@ public struct StyleFitter {
             file.metadata["loss_texture"] = json(texture)
             // Only when weighted, so a style without the term keeps the metadata it always had.
             if !energy.isEmpty { file.metadata["loss_energy"] = json(energy) }
+            if !spectrum.isEmpty { file.metadata["loss_spectrum"] = json(spectrum) }
             return file
         }
     }
@@ -95,12 +99,12 @@ public struct StyleFitter {
         let size = s.size
         let coords = CoordinateCache.make(width: size, height: size)
         let filters = TextureFilters(coarseLevels: s.coarseLevels ?? 0, seed: UInt64(s.seed))
-        let reference = StyleLoss.Reference(image: image, filters: filters)
+        var loss = StyleLoss(filters: filters, size: size)
+        let reference = StyleLoss.Reference(image: image, filters: filters, spectral: loss.spectral)
         // The settings' gain, or one for how flat the reference is; the start (and the frequency
         // chosen for it) uses it, the style file's settings stay as written.
         let gain = s.gain ?? GainChoice.gain(for: reference)
         s.gain = gain
-        var loss = StyleLoss(filters: filters, size: size)
         loss.energyWeight = Float(s.energy ?? 0)
         // The first units' directions from the reference's edges, if asked for.
         let turnedUnits = Int((s.orientation ?? 0) * Double(s.hidden) + 0.5)
@@ -117,19 +121,25 @@ public struct StyleFitter {
         let latentRange = (3 * h)..<(3 * h + s.latentDim * h)
         let tapes = (0..<s.batch).map { _ in CPPNTape(hidden: h, layers: s.layers, pixels: size * size) }
 
-        var colours: [Double] = [], textures: [Double] = [], energies: [Double] = []
+        var colours: [Double] = [], textures: [Double] = [], energies: [Double] = [], spectra: [Double] = []
         for step in 0..<s.steps {
             if cancelled() { throw GraphError.interrupted }
             var random = SeededRandom(seed: UInt64(s.seed), stream: 0x57E9_0000 &+ UInt64(step))
             let latents = (0..<s.batch).map { _ in (0..<s.latentDim).map { _ in random.nextGaussian() } }
             let targets = loss.targets(reference, random: &random)
             if step == 0 {
-                // Both terms start at 1 (then `texture` sets their balance), whatever the image.
+                // Both terms start at 1 (then `texture` sets their balance), whatever the image;
+                // so does the spectrum term times its weight, if it is asked for.
+                if s.spectrum > 0 { loss.spectrumWeight = 1 }
                 let first = evaluate(weights, latents: latents, tapes: tapes, coords: coords, loss: loss, targets: targets, backward: false)
                 let c = first.map(\.value.colour).reduce(0, +) / Double(s.batch)
                 let t = first.map(\.value.texture).reduce(0, +) / Double(s.batch)
                 loss.colourWeight = Float(1 / max(c, 1e-12))
                 loss.textureWeight = Float(s.texture / max(t, 1e-12))
+                if s.spectrum > 0 {
+                    let p = first.map(\.value.spectrum).reduce(0, +) / Double(s.batch)
+                    loss.spectrumWeight = Float(s.spectrum / max(p, 1e-12))
+                }
             }
             let results = evaluate(weights, latents: latents, tapes: tapes, coords: coords, loss: loss, targets: targets, backward: true)
             var gradient = [Float](repeating: 0, count: parameters.count)
@@ -145,9 +155,10 @@ public struct StyleFitter {
             colours.append(colour)
             textures.append(texture)
             if loss.energyWeight > 0 { energies.append(results.map(\.value.energy).reduce(0, +) / Double(s.batch)) }
+            if loss.spectrumWeight > 0 { spectra.append(results.map(\.value.spectrum).reduce(0, +) / Double(s.batch)) }
             progress(Progress(step: step + 1, steps: s.steps, loss: results.map(\.value.total).reduce(0, +) / Double(s.batch)))
         }
-        return Result(weights: weights, settings: settings, frequency: frequency, gain: gain, colour: colours, texture: textures, energy: energies)
+        return Result(weights: weights, settings: settings, frequency: frequency, gain: gain, colour: colours, texture: textures, energy: energies, spectrum: spectra)
     }
 
     private struct LatentResult {

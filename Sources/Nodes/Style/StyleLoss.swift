@@ -8,7 +8,9 @@
 ///   the 2-D luminance gradients at that scale (`LuminanceGradients`); on the optional coarse
 ///   levels below the filters' reach (`StyleSettings.coarseLevels`), the gradients only;
 /// - **energy shares** (optional, `StyleSettings.energy`): how the gradients' energy is shared out
-///   between the levels, compared in logarithms (`EnergyShares`).
+///   between the levels, compared in logarithms (`EnergyShares`);
+/// - **spectrum** (`StyleSettings.spectrum`): how the frame's luminance power is shared out over
+///   frequency and orientation (`SpectralShares`).
 ///
 /// The directions are redrawn every step by the fitter (one `StyleLoss.Targets` per step, shared
 /// by that step's latents), so over the fit every direction of colour and feature space is seen.
@@ -20,17 +22,21 @@ struct StyleLoss {
         let gradients: [[Float]]
         /// Per level, the mean squared gradient (`EnergyShares`).
         let energies: [Double]
+        /// The luminance power's shares per frequency and orientation band (`SpectralShares`).
+        let spectrum: [Double]
         let width: Int
         let height: Int
 
-        init(image: RGBImage, filters: TextureFilters) {
+        init(image: RGBImage, filters: TextureFilters, spectral: SpectralShares) {
             width = image.width
             height = image.height
             lab = LabTransform.forward(image.pixels.map { Float($0) / 255 })
-            let levels = filters.forward(StyleLoss.planes(lab, pixels: width * height), width: width, height: height)
+            let planes = StyleLoss.planes(lab, pixels: width * height)
+            let levels = filters.forward(planes, width: width, height: height)
             features = levels.map(\.features)
             gradients = levels.map { LuminanceGradients.forward($0.planes, width: $0.width, height: $0.height) }
             energies = EnergyShares.energies(gradients)
+            spectrum = spectral.referenceShares(Array(planes[0..<(width * height)]), width: width, height: height)
         }
     }
 
@@ -41,9 +47,11 @@ struct StyleLoss {
         let texture: [SlicedWasserstein?]
         let gradients: [SlicedWasserstein]
         let energies: [Double]
+        let spectrum: [Double]
     }
 
     let filters: TextureFilters
+    let spectral: SpectralShares
     /// The render's size (square).
     let size: Int
     /// Weights of the two terms; the fitter sets them so both start at 1.
@@ -51,6 +59,14 @@ struct StyleLoss {
     var textureWeight: Float = 1
     /// Weight of the energy-share term (`EnergyShares`); 0 leaves it out.
     var energyWeight: Float = 0
+    /// Weight of the spectrum term (`SpectralShares`); 0 leaves it out.
+    var spectrumWeight: Float = 0
+
+    init(filters: TextureFilters, size: Int) {
+        self.filters = filters
+        self.size = size
+        spectral = SpectralShares(size: size)
+    }
 
     static let colourSlices = 32
     /// Directions per step for the 2-D gradient clouds.
@@ -80,7 +96,8 @@ struct StyleLoss {
                                                directions: (0..<(2 * Self.gradientSlices)).map { _ in random.nextGaussian() },
                                                count: (w - 1) * (h - 1)))
         }
-        return Targets(colour: colour, texture: texture, gradients: gradients, energies: reference.energies)
+        return Targets(colour: colour, texture: texture, gradients: gradients, energies: reference.energies,
+                       spectrum: reference.spectrum)
     }
 
     struct Value {
@@ -88,6 +105,8 @@ struct StyleLoss {
         var texture: Double
         /// The energy-share term (`EnergyShares`), 0 unless it is weighted.
         var energy: Double
+        /// The spectrum term (`SpectralShares`), 0 unless it is weighted.
+        var spectrum: Double
         var total: Double
     }
 
@@ -115,6 +134,11 @@ struct StyleLoss {
         if energyWeight > 0 {
             energy = EnergyShares.loss(levelGradients, reference: targets.energies, weight: energyWeight, into: &dGradients)
         }
+        var spectrum = 0.0
+        var dLuminance = [Float](repeating: 0, count: spectrumWeight > 0 ? n : 0)
+        if spectrumWeight > 0 {
+            spectrum = spectral.loss((0..<n).map { lab[3 * $0] / 100 }, reference: targets.spectrum, weight: spectrumWeight, into: &dLuminance)
+        }
         if gradient != nil {
             let dLevelPlanes = dGradients.enumerated().map { s, dg in
                 var dp = [Float](repeating: 0, count: levels[s].planes.count)
@@ -125,10 +149,12 @@ struct StyleLoss {
             for p in 0..<n {
                 for c in 0..<3 { dLab[3 * p + c] += dPlanes[c * n + p] / 100 }
             }
+            for p in dLuminance.indices { dLab[3 * p] += dLuminance[p] / 100 }
             gradient = LabTransform.backward(rgb, dLab: dLab)
         }
-        return Value(colour: colour, texture: texture, energy: energy,
-                     total: Double(colourWeight) * colour + Double(textureWeight) * texture + Double(energyWeight) * energy)
+        return Value(colour: colour, texture: texture, energy: energy, spectrum: spectrum,
+                     total: Double(colourWeight) * colour + Double(textureWeight) * texture + Double(energyWeight) * energy
+                        + Double(spectrumWeight) * spectrum)
     }
 
     /// [n × 3] Lab → planar [3 × n] scaled by 1/100, the texture filters' input.
