@@ -54,7 +54,7 @@ struct StyleLoss {
     let spectral: SpectralShares
     /// The render's size (square).
     let size: Int
-    /// Weights of the two terms; the fitter sets them so both start at 1.
+    /// Weights of the colour and texture terms; the fitter sets them so both start at 1.
     var colourWeight: Float = 1
     var textureWeight: Float = 1
     /// Weight of the energy-share term (`EnergyShares`); 0 leaves it out.
@@ -116,7 +116,8 @@ struct StyleLoss {
         let lab = LabTransform.forward(rgb)
         var dLab = [Float](repeating: 0, count: lab.count)
         let colour = targets.colour.loss(lab, weight: colourWeight, gradient: &dLab)
-        let levels = filters.forward(Self.planes(lab, pixels: n), width: size, height: size)
+        let planes = Self.planes(lab, pixels: n)
+        let levels = filters.forward(planes, width: size, height: size)
         var texture = 0.0
         var dFeatures: [[Float]] = [], levelGradients: [[Float]] = [], dGradients: [[Float]] = []
         for (s, sw) in targets.texture.enumerated() where s < levels.count {
@@ -137,7 +138,7 @@ struct StyleLoss {
         var spectrum = 0.0
         var dLuminance = [Float](repeating: 0, count: spectrumWeight > 0 ? n : 0)
         if spectrumWeight > 0 {
-            spectrum = spectral.loss((0..<n).map { lab[3 * $0] / 100 }, reference: targets.spectrum, weight: spectrumWeight, into: &dLuminance)
+            spectrum = spectral.loss(Array(planes[0..<n]), reference: targets.spectrum, weight: spectrumWeight, into: &dLuminance)
         }
         if gradient != nil {
             let dLevelPlanes = dGradients.enumerated().map { s, dg in
